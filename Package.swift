@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "hostdev",
+    products: [
+        .library(name: "Hostdev", targets: ["Hostdev"]),
+        .library(name: "LibXML", targets: ["LibXML"]),
+        .library(name: "Libvirt", targets: ["Libvirt"]),
+        .executable(name: "hostdev", targets: ["hostdev"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibvirt",
+            pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]
+        ),
+        .target(name: "LibXML", dependencies: ["CLibXML2"]),
+        .target(name: "Libvirt", dependencies: ["CLibvirt"]),
+        .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt"]),
+        .executableTarget(
+            name: "hostdev",
+            dependencies: [
+                "Hostdev",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
+        .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
+        .testTarget(name: "HostdevTests", dependencies: ["Hostdev"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,156 @@
+/// One host device as the inventory sees it, whatever source it came from.
+public struct HostDevice: Sendable, Equatable {
+    /// The libvirt node-device name (`pci_0000_01_00_0`).
+    public var name: String
+    /// The parent device's name.
+    public var parent: String?
+    /// The main capability (`pci`, `usb_device`, `scsi`, `net`, `system`, …).
+    public var capability: String
+    /// The host driver bound to the device, when the source knows it.
+    public var driver: String?
+    /// PCI details, for PCI devices.
+    public var pci: PCIDetails?
+    /// USB details, for USB devices.
+    public var usb: USBDetails?
+    /// SCSI details, for SCSI devices.
+    public var scsi: SCSIDetails?
+
+    /// Creates a device.
+    public init(
+        name: String, parent: String? = nil, capability: String, driver: String? = nil, pci: PCIDetails? = nil,
+        usb: USBDetails? = nil, scsi: SCSIDetails? = nil
+    ) {
+        self.name = name
+        self.parent = parent
+        self.capability = capability
+        self.driver = driver
+        self.pci = pci
+        self.usb = usb
+        self.scsi = scsi
+    }
+
+    /// Whether vfio can give the device to a guest: a PCI endpoint (not a PCI-to-PCI or CardBus
+    /// bridge) with an IOMMU group.
+    public var isAssignable: Bool {
+        guard let pci else { return capability == "usb_device" || capability == "scsi" }
+        return !pci.isBridge && pci.iommuGroup != nil
+    }
+
+    /// Why ``isAssignable`` is false, in words, or `nil` when it is assignable.
+    public var notAssignableReason: String? {
+        guard let pci else {
+            return isAssignable ? nil : "a \(capability) device cannot be assigned to a guest"
+        }
+        if pci.isBridge { return "it is a PCI bridge (class 0x\(hex(pci.classCode ?? 0, width: 6)))" }
+        if pci.iommuGroup == nil { return "it has no IOMMU group, so vfio cannot assign it" }
+        return nil
+    }
+}
+
+/// PCI facts about a host device.
+public struct PCIDetails: Sendable, Equatable {
+    /// The device's address.
+    public var address: PCIAddress
+    /// PCI vendor id (`0x10de`).
+    public var vendorID: UInt16?
+    /// Vendor name, where the source has one.
+    public var vendorName: String?
+    /// PCI device (product) id.
+    public var productID: UInt16?
+    /// Product name, where the source has one.
+    public var productName: String?
+    /// The 24-bit class code (`0x030000` for a VGA controller).
+    public var classCode: UInt32?
+    /// The IOMMU group number, or `nil` when the device has none.
+    public var iommuGroup: Int?
+    /// The addresses of every device in the IOMMU group, this one included.
+    public var iommuGroupMembers: [PCIAddress]
+    /// The NUMA node, when known (`-1` from sysfs means none and is stored as `nil`).
+    public var numaNode: Int?
+    /// The SR-IOV physical function, for a virtual function.
+    public var physicalFunction: PCIAddress?
+    /// The SR-IOV virtual functions, for a physical function.
+    public var virtualFunctions: [PCIAddress]
+    /// The largest number of virtual functions the device supports.
+    public var totalVFs: Int?
+
+    /// Creates PCI details.
+    public init(
+        address: PCIAddress, vendorID: UInt16? = nil, vendorName: String? = nil, productID: UInt16? = nil,
+        productName: String? = nil, classCode: UInt32? = nil, iommuGroup: Int? = nil,
+        iommuGroupMembers: [PCIAddress] = [], numaNode: Int? = nil, physicalFunction: PCIAddress? = nil,
+        virtualFunctions: [PCIAddress] = [], totalVFs: Int? = nil
+    ) {
+        self.address = address
+        self.vendorID = vendorID
+        self.vendorName = vendorName
+        self.productID = productID
+        self.productName = productName
+        self.classCode = classCode
+        self.iommuGroup = iommuGroup
+        self.iommuGroupMembers = iommuGroupMembers
+        self.numaNode = numaNode
+        self.physicalFunction = physicalFunction
+        self.virtualFunctions = virtualFunctions
+        self.totalVFs = totalVFs
+    }
+
+    /// A PCI-to-PCI bridge or root port (class 0x0604) or a CardBus bridge (0x0607).
+    public var isBridge: Bool {
+        guard let classCode else { return false }
+        let subclass = classCode >> 8
+        return subclass == 0x0604 || subclass == 0x0607
+    }
+}
+
+/// USB facts about a host device.
+public struct USBDetails: Sendable, Equatable {
+    /// The USB bus number.
+    public var bus: Int
+    /// The device number on the bus.
+    public var device: Int
+    /// USB vendor id.
+    public var vendorID: UInt16?
+    /// Vendor name.
+    public var vendorName: String?
+    /// USB product id.
+    public var productID: UInt16?
+    /// Product name.
+    public var productName: String?
+
+    /// Creates USB details.
+    public init(
+        bus: Int, device: Int, vendorID: UInt16? = nil, vendorName: String? = nil, productID: UInt16? = nil,
+        productName: String? = nil
+    ) {
+        self.bus = bus
+        self.device = device
+        self.vendorID = vendorID
+        self.vendorName = vendorName
+        self.productID = productID
+        self.productName = productName
+    }
+}
+
+/// SCSI facts about a host device: its host adapter and address.
+public struct SCSIDetails: Sendable, Equatable {
+    /// The SCSI host (adapter) number, as in `scsi_host0`.
+    public var host: Int
+    /// The bus (channel).
+    public var bus: Int
+    /// The target.
+    public var target: Int
+    /// The logical unit.
+    public var unit: Int
+    /// The SCSI device type (`disk`, …), when known.
+    public var type: String?
+
+    /// Creates SCSI details.
+    public init(host: Int, bus: Int, target: Int, unit: Int, type: String? = nil) {
+        self.host = host
+        self.bus = bus
+        self.target = target
+        self.unit = unit
+        self.type = type
+    }
+}

@@ -1,0 +1,105 @@
+internal import CLibXML2
+
+/// One RELAX NG violation: libxml2's message and the line of the offending node.
+public struct SchemaViolation: Sendable, Equatable, CustomStringConvertible {
+    /// libxml2's message.
+    public var message: String
+    /// 1-based line in the validated document, if known.
+    public var line: Int?
+    /// The element libxml2 was looking at, if known.
+    public var element: String?
+
+    /// Creates a violation.
+    public init(message: String, line: Int?, element: String?) {
+        self.message = message
+        self.line = line
+        self.element = element
+    }
+
+    public var description: String { line.map { "\($0): \(message)" } ?? message }
+}
+
+/// A RELAX NG schema compiled once and reused for any number of documents, from any thread.
+///
+/// The compiled grammar is read-only after compilation; each validation uses its own context.
+public final class RelaxNGSchema: @unchecked Sendable {
+    private let pointer: xmlRelaxNGPtr
+    /// The schema file this was compiled from.
+    public let path: String
+
+    /// Where libvirt installs its domain schema.
+    public static let libvirtSchemaDirectory = "/usr/share/libvirt/schemas"
+
+    /// Compiles a schema file (and the files it includes).
+    public init(contentsOf path: String) throws(XMLError) {
+        LibXMLRuntime.ensureInitialized()
+        guard access(path, R_OK) == 0 else {
+            throw XMLError(
+                .schema,
+                "RELAX NG schema not found or unreadable: \(path) (libvirt installs it with the libvirt0 package;"
+                    + " pass --schemas DIR to use another copy)", file: path)
+        }
+        guard let parser = xmlRelaxNGNewParserCtxt(path) else {
+            throw XMLError(.schema, "libxml2 could not open the schema", file: path)
+        }
+        defer { xmlRelaxNGFreeParserCtxt(parser) }
+        let collector = ViolationCollector()
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        xmlRelaxNGSetParserStructuredErrors(parser, collectViolation, box.toOpaque())
+        guard let schema = xmlRelaxNGParse(parser) else {
+            let first = collector.violations.first?.description ?? "the schema does not compile"
+            throw XMLError(.schema, first, file: path)
+        }
+        self.pointer = schema
+        self.path = path
+    }
+
+    /// Compiles libvirt's `domain.rng` from a schema directory (libvirt's installed one by default).
+    public static func libvirtDomain(directory: String = libvirtSchemaDirectory) throws(XMLError) -> RelaxNGSchema {
+        try RelaxNGSchema(contentsOf: directory + "/domain.rng")
+    }
+
+    deinit { xmlRelaxNGFree(pointer) }
+
+    /// Validates a document and returns every violation; an empty array means valid.
+    public func validate(_ document: XMLDocument) -> [SchemaViolation] {
+        LibXMLRuntime.ensureInitialized()
+        guard let context = xmlRelaxNGNewValidCtxt(pointer) else {
+            return [
+                SchemaViolation(message: "libxml2 could not allocate a validation context", line: nil, element: nil)
+            ]
+        }
+        defer { xmlRelaxNGFreeValidCtxt(context) }
+        let collector = ViolationCollector()
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        xmlRelaxNGSetValidStructuredErrors(context, collectViolation, box.toOpaque())
+        let status = xmlRelaxNGValidateDoc(context, document.pointer)
+        if status != 0 && collector.violations.isEmpty {
+            return [SchemaViolation(message: "document does not validate", line: nil, element: nil)]
+        }
+        return status == 0 ? [] : collector.violations
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+private final class ViolationCollector {
+    var violations: [SchemaViolation] = []
+}
+
+private func collectViolation(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+    guard let context, let error else { return }
+    let collector = Unmanaged<ViolationCollector>.fromOpaque(context).takeUnretainedValue()
+    let message = error.pointee.message.map { String(cString: $0).trimmingTrailingNewlines() } ?? "invalid"
+    var line = Int(error.pointee.line)
+    var element: String?
+    if let node = error.pointee.node?.assumingMemoryBound(to: xmlNode.self) {
+        if line <= 0 { line = Int(xmlGetLineNo(node)) }
+        if node.pointee.type == XML_ELEMENT_NODE { element = String(cString: node.pointee.name) }
+    }
+    collector.violations.append(SchemaViolation(message: message, line: line > 0 ? line : nil, element: element))
+}

@@ -1,0 +1,181 @@
+internal import CLibXML2
+
+/// A parsed XML document that owns its libxml2 tree and frees it when released.
+///
+/// Parsing is hardened: no network, no DTD (and so no entities of any kind), libxml2's
+/// default depth bound, and a size bound. Serialization writes the tree back as it was
+/// read, so comments, foreign namespaces, attribute order and whitespace survive.
+///
+/// A document is not `Sendable`: use it from one task at a time.
+public final class XMLDocument {
+    let pointer: xmlDocPtr
+    /// Where the document came from (`-` for standard input), used in error locations.
+    public let source: String?
+    /// The bytes it was parsed from, kept to answer column questions.
+    let bytes: [UInt8]
+    /// Whether the input began with an XML declaration (`<?xml …?>`).
+    public let hasDeclaration: Bool
+
+    private init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
+        self.pointer = pointer
+        self.source = source
+        self.bytes = bytes
+        self.hasDeclaration = hasDeclaration
+    }
+
+    deinit { xmlFreeDoc(pointer) }
+
+    /// The libxml2 options every parse uses: no network, errors collected rather than printed,
+    /// line numbers past 65535, and neither entity substitution nor DTD loading.
+    static let hardenedOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_BIG_LINES.rawValue)
+
+    /// Parses bytes.
+    /// - Parameters:
+    ///   - bytes: the document text.
+    ///   - source: a file name for error messages.
+    ///   - limits: the size bound.
+    public convenience init(parsing bytes: [UInt8], source: String? = nil, limits: ParseLimits = .standard)
+        throws(XMLError)
+    {
+        guard bytes.count <= limits.maxBytes else {
+            throw XMLError(.tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: source)
+        }
+        LibXMLRuntime.ensureInitialized()
+        guard let parser = xmlNewParserCtxt() else {
+            throw XMLError(.malformed, "libxml2 could not allocate a parser", file: source)
+        }
+        defer { xmlFreeParserCtxt(parser) }
+        var guardRecord = hostdev_dtd_guard(refused: 0, line: 0, column: 0)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
+                hostdev_read_memory(
+                    parser, base, Int32(buffer.count), source, XMLDocument.hardenedOptions, &guardRecord)
+            }
+        }
+        if guardRecord.refused != 0 {
+            if let document { xmlFreeDoc(document) }
+            throw XMLError(
+                .doctypeRefused, "DOCTYPE declarations are not accepted (no DTDs, no entities)", file: source,
+                line: Int(guardRecord.line), column: Int(guardRecord.column))
+        }
+        guard let document, parser.pointee.wellFormed != 0 else {
+            if let document { xmlFreeDoc(document) }
+            throw LibXMLRuntime.error(.malformed, from: xmlCtxtGetLastError(parser), file: source)
+        }
+        guard xmlDocGetRootElement(document) != nil else {
+            xmlFreeDoc(document)
+            throw XMLError(.malformed, "document has no root element", file: source)
+        }
+        let declared = XMLDocument.startsWithDeclaration(bytes)
+        self.init(pointer: document, source: source, bytes: bytes, hasDeclaration: declared)
+    }
+
+    /// Parses a string.
+    public convenience init(parsing text: String, source: String? = nil, limits: ParseLimits = .standard)
+        throws(XMLError)
+    {
+        try self.init(parsing: Array(text.utf8), source: source, limits: limits)
+    }
+
+    /// Reads and parses a file; `-` reads standard input.
+    public convenience init(contentsOf path: String, limits: ParseLimits = .standard) throws(XMLError) {
+        let bytes = try InputReading.read(path: path, limits: limits)
+        try self.init(parsing: bytes, source: path, limits: limits)
+    }
+
+    /// Creates an empty document with one root element.
+    public convenience init(rootName: String) {
+        LibXMLRuntime.ensureInitialized()
+        let document = xmlNewDoc("1.0")!
+        let root = xmlNewDocNode(document, nil, rootName, nil)
+        xmlDocSetRootElement(document, root)
+        self.init(pointer: document, source: nil, bytes: [], hasDeclaration: false)
+    }
+
+    private static func startsWithDeclaration(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let prefix: [UInt8] = Array("<?xml".utf8)
+        return bytes.count >= start + prefix.count && Array(bytes[start..<start + prefix.count]) == prefix
+    }
+
+    /// The root element.
+    public var root: XMLNode {
+        XMLNode(document: self, pointer: xmlDocGetRootElement(pointer)!)
+    }
+
+    /// The nodes before and after the root element (comments, processing instructions), in order.
+    public var topLevelNodes: [XMLNode] {
+        var nodes: [XMLNode] = []
+        var current = pointer.pointee.children
+        while let node = current {
+            nodes.append(XMLNode(document: self, pointer: node))
+            current = node.pointee.next
+        }
+        return nodes
+    }
+
+    /// Serializes the document as UTF-8, writing untouched nodes exactly as they were parsed.
+    ///
+    /// An XML declaration is written only when the input had one.
+    public func serialized() throws(XMLError) -> [UInt8] {
+        guard let buffer = xmlBufferCreate() else {
+            throw XMLError(.serialization, "libxml2 could not allocate a buffer", file: source)
+        }
+        defer { xmlBufferFree(buffer) }
+        var options = Int32(0)
+        if !hasDeclaration { options |= Int32(XML_SAVE_NO_DECL.rawValue) }
+        guard let context = xmlSaveToBuffer(buffer, "UTF-8", options) else {
+            throw XMLError(.serialization, "libxml2 could not start serializing", file: source)
+        }
+        let written = xmlSaveDoc(context, pointer)
+        xmlSaveClose(context)
+        guard written >= 0 else {
+            throw XMLError(.serialization, "libxml2 could not serialize the document", file: source)
+        }
+        let count = Int(xmlBufferLength(buffer))
+        guard count > 0, let content = xmlBufferContent(buffer) else { return [] }
+        return Array(UnsafeBufferPointer(start: content, count: count))
+    }
+
+    /// The serialized document as a string.
+    public func serializedString() throws(XMLError) -> String {
+        String(decoding: try serialized(), as: UTF8.self)
+    }
+
+    /// The 1-based column of the first `<` of `node`'s start tag on its line, from the source text.
+    func column(of node: XMLNode) -> Int? {
+        guard !bytes.isEmpty, node.kind == .element, let line = node.line, line > 0 else { return nil }
+        var currentLine = 1
+        var index = 0
+        while currentLine < line, index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\n") { currentLine += 1 }
+            index += 1
+        }
+        let lineStart = index
+        let tag = Array(("<" + node.qualifiedName).utf8)
+        while index + tag.count <= bytes.count, bytes[index] != UInt8(ascii: "\n") {
+            if bytes[index] == tag[0], Array(bytes[index..<index + tag.count]) == tag {
+                let after = index + tag.count
+                if after == bytes.count || !XMLDocument.isNameByte(bytes[after]) {
+                    return String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: ":"):
+            return true
+        default:
+            return byte >= 0x80
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import LibXML
+import Testing
+
+@Suite("Hardened parsing")
+struct ParsingTests {
+    @Test func parsesWellFormedDocument() throws {
+        let document = try XMLDocument(parsing: "<domain type='kvm'><name>vm</name></domain>", source: "vm.xml")
+        #expect(document.root.name == "domain")
+        #expect(document.root.attribute("type") == "kvm")
+        #expect(document.root.firstElement(named: "name")?.textContent == "vm")
+    }
+
+    @Test func malformedInputCarriesFileLineAndColumn() {
+        let text = "<domain>\n  <name>vm</name>\n  <devices>\n  </device>\n</domain>\n"
+        #expect {
+            try XMLDocument(parsing: text, source: "broken.xml")
+        } throws: { error in
+            guard let error = error as? XMLError else { return false }
+            return error.code == .malformed && error.file == "broken.xml" && error.line == 4 && error.column != nil
+                && error.reason.contains("devices")
+        }
+    }
+
+    @Test func refusesDoctypeAndExternalEntities() {
+        let text = """
+            <?xml version="1.0"?>
+            <!DOCTYPE domain [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+            <domain><name>&secret;</name></domain>
+            """
+        #expect {
+            try XMLDocument(parsing: text, source: "xxe.xml")
+        } throws: { error in
+            (error as? XMLError)?.code == .doctypeRefused && (error as? XMLError)?.line == 2
+        }
+    }
+
+    @Test func refusesEntityExpansionBomb() {
+        var text = "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        for level in 1...9 {
+            let previous = level == 1 ? "lol" : "lol\(level - 1)"
+            text += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">"
+        }
+        text += "]><lolz>&lol9;</lolz>"
+        #expect(throws: XMLError(.doctypeRefused, "")) { try XMLDocument(parsing: text) }
+    }
+
+    @Test func refusesDeepNesting() {
+        let depth = 100_000
+        let text = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+        #expect(throws: XMLError(.malformed, "")) { try XMLDocument(parsing: text) }
+    }
+
+    @Test func refusesInputOverTheSizeBound() {
+        let text = "<domain>" + String(repeating: " ", count: 2048) + "</domain>"
+        #expect(throws: XMLError(.tooLarge, "")) {
+            try XMLDocument(parsing: text, limits: ParseLimits(maxBytes: 1024))
+        }
+    }
+
+    @Test func acceptsByteOrderMark() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("<domain/>".utf8)
+        #expect(try XMLDocument(parsing: bytes).root.name == "domain")
+    }
+
+    @Test func refusesInvalidUTF8AndNUL() {
+        #expect(throws: XMLError(.malformed, "")) {
+            try XMLDocument(parsing: [0x3C, 0x61, 0x3E, 0xFF, 0x3C, 0x2F, 0x61, 0x3E])
+        }
+        #expect(throws: XMLError(.malformed, "")) { try XMLDocument(parsing: Array("<a>\u{0}</a>".utf8)) }
+    }
+
+    @Test func missingFileIsUnreadable() {
+        #expect(throws: XMLError(.unreadable, "")) { try XMLDocument(contentsOf: "/nonexistent/domain.xml") }
+    }
+
+    @Test func nodeColumnsComeFromTheSource() throws {
+        let document = try XMLDocument(parsing: "<domain>\n  <devices>\n    <hostdev/>\n  </devices>\n</domain>")
+        let hostdev = try #require(try document.select("//hostdev").first)
+        #expect(hostdev.line == 3)
+        #expect(hostdev.column == 5)
+    }
+}
