@@ -15,6 +15,9 @@ struct HostdevCommand: ParsableCommand {
             Exit codes: 0 success, 1 refused (the output says why), 2 bad input or usage,
             3 the host or libvirt failed.
             """,
-        subcommands: [ListCommand.self]
+        subcommands: [
+            CapsCommand.self, ListCommand.self, DetachCommand.self, ReattachCommand.self, SnapshotCommand.self,
+            TransformCommand.self, DefineCommand.self, LintCommand.self, DoctorCommand.self, ExplainCommand.self,
+        ]
     )
 }
