@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the built `hostdev` executable, for end-to-end tests of exit codes, stdout and stderr.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum HostdevBinary {
+    /// The executable beside the test bundle (`.build/debug/hostdev`).
+    static var path: String {
+        var candidates: [String] = []
+        if let value = getenv("HOSTDEV_BINARY") { candidates.append(String(cString: value)) }
+        // The test bundle runs from the build products folder.
+        let executable = (try? String(decoding: readlinkBytes("/proc/self/exe"), as: UTF8.self)) ?? ""
+        if let slash = executable.lastIndex(of: "/") {
+            candidates.append(String(executable[..<slash]) + "/hostdev")
+        }
+        candidates.append(Repository.root + "/.build/debug/hostdev")
+        return candidates.first { access($0, X_OK) == 0 } ?? candidates.last!
+    }
+
+    private static func readlinkBytes(_ path: String) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count)
+        guard count > 0 else { throw FixtureError.cannotWrite(path) }
+        return Array(buffer[0..<count])
+    }
+
+    /// Runs `hostdev ARGS`, feeding `stdin`, and captures everything.
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) -> CommandResult
+    {
+        let directory = "/tmp/hostdev-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        mkdir(directory, 0o700)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let input = directory + "/stdin"
+        try? stdin.write(toFile: input)
+        let quoted = ([path] + arguments).map { "'" + $0.replacingOccurrences("'", "'\\''") + "'" }
+        let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let command =
+            "\(assignments) \(quoted.joined(separator: " ")) <'\(input)' >'\(directory)/out' 2>'\(directory)/err'"
+        let status = system(command)
+        let exit = (status >> 8) & 0xff
+        return CommandResult(
+            status: exit, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,30 @@
+import Testing
+
+@Suite("hostdev list, end to end")
+struct ListCommandTests {
+    @Test func listsTheSampleHostThroughTheTestDriver() {
+        let result = HostdevBinary.run(["list", "--connect", Repository.sampleHostURI, "--capability", "pci"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("pci_0000_01_00_0"))
+        #expect(!result.stdout.contains("usb_1_3"))
+    }
+
+    @Test func unknownDomainIsBadInput() {
+        let result = HostdevBinary.run(["list", "--snapshot", Repository.sampleHost, "--domain", "nope"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("no domain named 'nope'"))
+    }
+
+    @Test func missingSnapshotIsAHostFailure() {
+        let result = HostdevBinary.run(["list", "--snapshot", "/nonexistent/host.xml"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("/nonexistent/host.xml"))
+    }
+
+    @Test func twoSourcesAreAUsageError() {
+        let result = HostdevBinary.run(["list", "--snapshot", "a.xml", "--sysfs", "/"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("one of --connect, --sysfs, --snapshot"))
+    }
+}
