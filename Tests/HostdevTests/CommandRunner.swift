@@ -31,8 +31,7 @@ enum HostdevBinary {
     }
 
     /// Runs `hostdev ARGS`, feeding `stdin`, and captures everything.
-    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) -> CommandResult
-    {
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) -> CommandResult {
         let directory = "/tmp/hostdev-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         mkdir(directory, 0o700)
         defer { _ = system("rm -rf '\(directory)'") }

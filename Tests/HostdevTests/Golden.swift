@@ -23,7 +23,8 @@ enum Golden {
             return
         }
         guard let expected = readFile(path) else {
-            Issue.record("no golden file \(name); run with HOSTDEV_RECORD=1 to record it", sourceLocation: sourceLocation)
+            Issue.record(
+                "no golden file \(name); run with HOSTDEV_RECORD=1 to record it", sourceLocation: sourceLocation)
             return
         }
         #expect(actual == expected, "golden \(name) differs", sourceLocation: sourceLocation)
