@@ -18,11 +18,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .systemLibrary(
-            name: "CLibvirt",
-            pkgConfig: "libvirt",
-            providers: [.apt(["libvirt-dev"])]
-        ),
+        // libvirt's headers (from libvirt-dev) and a loader that dlopens libvirt.so.0 on first use.
+        .target(name: "CLibvirt", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(name: "Libvirt", dependencies: ["CLibvirt"]),
         .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt"]),

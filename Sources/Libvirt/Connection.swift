@@ -12,21 +12,21 @@ public final class Connection {
     ///   - uri: the libvirt URI; `nil` lets libvirt choose, honouring `LIBVIRT_DEFAULT_URI`.
     ///   - readOnly: open with `virConnectOpenReadOnly`.
     public init(uri: String? = nil, readOnly: Bool = false) throws(LibvirtError) {
-        LibvirtCall.ensureInitialized()
-        let opened = readOnly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri)
+        try LibvirtCall.ensureLoaded()
+        let opened = readOnly ? hostdev_virConnectOpenReadOnly(uri) : hostdev_virConnectOpen(uri)
         pointer = try LibvirtCall.check(opened, "virConnectOpen(\(uri ?? "default"))")
     }
 
-    deinit { virConnectClose(pointer) }
+    deinit { hostdev_virConnectClose(pointer) }
 
     /// The URI libvirt reports for this connection.
     public var uri: String {
-        get throws(LibvirtError) { try LibvirtCall.takeString(virConnectGetURI(pointer), "virConnectGetURI") }
+        get throws(LibvirtError) { try LibvirtCall.takeString(hostdev_virConnectGetURI(pointer), "virConnectGetURI") }
     }
 
     /// The host's capabilities XML.
     public func capabilitiesXML() throws(LibvirtError) -> String {
-        try LibvirtCall.takeString(virConnectGetCapabilities(pointer), "virConnectGetCapabilities")
+        try LibvirtCall.takeString(hostdev_virConnectGetCapabilities(pointer), "virConnectGetCapabilities")
     }
 
     /// Node devices, all of them or those with any of the given capabilities.
@@ -35,7 +35,7 @@ public final class Connection {
     public func nodeDevices(capabilities: NodeDeviceCapabilities = []) throws(LibvirtError) -> [NodeDevice] {
         var list: UnsafeMutablePointer<virNodeDevicePtr?>?
         let count = try LibvirtCall.check(
-            virConnectListAllNodeDevices(pointer, &list, capabilities.rawValue), "virConnectListAllNodeDevices")
+            hostdev_virConnectListAllNodeDevices(pointer, &list, capabilities.rawValue), "virConnectListAllNodeDevices")
         defer { free(list) }
         return (0..<Int(count)).compactMap { index in
             list?[index].map { NodeDevice(pointer: $0, connection: self) }
@@ -45,7 +45,7 @@ public final class Connection {
     /// Looks a node device up by name (`pci_0000_01_00_0`).
     public func nodeDevice(named name: String) throws(LibvirtError) -> NodeDevice {
         let device = try LibvirtCall.check(
-            virNodeDeviceLookupByName(pointer, name), "virNodeDeviceLookupByName(\(name))")
+            hostdev_virNodeDeviceLookupByName(pointer, name), "virNodeDeviceLookupByName(\(name))")
         return NodeDevice(pointer: device, connection: self)
     }
 
@@ -53,7 +53,7 @@ public final class Connection {
     public func domains() throws(LibvirtError) -> [Domain] {
         var list: UnsafeMutablePointer<virDomainPtr?>?
         let count = try LibvirtCall.check(
-            virConnectListAllDomains(pointer, &list, 0), "virConnectListAllDomains")
+            hostdev_virConnectListAllDomains(pointer, &list, 0), "virConnectListAllDomains")
         defer { free(list) }
         let domains = (0..<Int(count)).compactMap { index in
             list?[index].map { Domain(pointer: $0, connection: self) }
@@ -63,7 +63,8 @@ public final class Connection {
 
     /// Looks a domain up by name.
     public func domain(named name: String) throws(LibvirtError) -> Domain {
-        let domain = try LibvirtCall.check(virDomainLookupByName(pointer, name), "virDomainLookupByName(\(name))")
+        let domain = try LibvirtCall.check(
+            hostdev_virDomainLookupByName(pointer, name), "virDomainLookupByName(\(name))")
         return Domain(pointer: domain, connection: self)
     }
 
@@ -73,7 +74,8 @@ public final class Connection {
     ///   - validate: pass `VIR_DOMAIN_DEFINE_VALIDATE`, so libvirt checks the XML against its schema.
     public func defineDomain(xml: String, validate: Bool = true) throws(LibvirtError) -> Domain {
         let flags = validate ? UInt32(VIR_DOMAIN_DEFINE_VALIDATE.rawValue) : 0
-        let domain = try LibvirtCall.check(virDomainDefineXMLFlags(pointer, xml, flags), "virDomainDefineXMLFlags")
+        let domain = try LibvirtCall.check(
+            hostdev_virDomainDefineXMLFlags(pointer, xml, flags), "virDomainDefineXMLFlags")
         return Domain(pointer: domain, connection: self)
     }
 }

@@ -28,3 +28,21 @@ struct ListCommandTests {
         #expect(result.stderr.contains("one of --connect, --sysfs, --snapshot"))
     }
 }
+
+@Suite("libvirt is loaded only when a connection is opened")
+struct LazyLibvirtTests {
+    @Test func theBinaryDoesNotLinkLibvirt() {
+        let output = HostdevBinary.shell("ldd '\(HostdevBinary.path)'")
+        #expect(output.contains("libxml2"))
+        #expect(!output.contains("libvirt"))
+    }
+
+    @Test func offlineWorkNeverLoadsLibvirt() {
+        let output = HostdevBinary.shell(
+            "LD_DEBUG=files '\(HostdevBinary.path)' list --snapshot '\(Repository.sampleHost)' 2>&1 >/dev/null")
+        #expect(!output.contains("libvirt.so"))
+        let connected = HostdevBinary.shell(
+            "LD_DEBUG=files '\(HostdevBinary.path)' list --connect '\(Repository.sampleHostURI)' 2>&1 >/dev/null")
+        #expect(connected.contains("libvirt.so.0"))
+    }
+}

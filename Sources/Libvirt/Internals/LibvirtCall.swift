@@ -5,18 +5,20 @@ internal import CLibvirt
 /// libvirt keeps its last error per thread: every helper here reads it right after the call,
 /// before anything else can run on this thread.
 enum LibvirtCall {
-    private static let initialized: Bool = {
-        virInitialize()
-        hostdev_virt_silence_errors()
-        return true
-    }()
-
-    /// Initialises libvirt for threaded use and silences its stderr printing; cheap after the first call.
-    static func ensureInitialized() { _ = initialized }
+    /// Loads libvirt (once: initialised for threads, stderr printing silenced), or says why it cannot.
+    static func ensureLoaded() throws(LibvirtError) {
+        if let reason = hostdev_virt_load_error() {
+            throw LibvirtError(
+                code: .noConnect,
+                message:
+                    "libvirt is not available (\(String(cString: reason))); install libvirt0 (apt-get install libvirt0)",
+                operation: "load libvirt.so.0")
+        }
+    }
 
     /// Reads and clears this thread's last libvirt error.
     static func lastError(_ operation: () -> String) -> LibvirtError {
-        guard let error = virGetLastError() else {
+        guard let error = hostdev_virGetLastError() else {
             let name = operation()
             return LibvirtError(code: .internalError, message: "\(name) failed with no error set", operation: name)
         }
@@ -26,7 +28,7 @@ enum LibvirtCall {
             message: error.pointee.message.map { String(cString: $0) } ?? "unknown libvirt error",
             operation: ""
         )
-        virResetLastError()
+        hostdev_virResetLastError()
         // Evaluated only now: any libvirt call in it (a device's name) resets the last error.
         return LibvirtError(code: result.code, domain: result.domain, message: result.message, operation: operation())
     }
