@@ -21,3 +21,35 @@ test: deps
 
 lint-format:
 	$(SWIFT) format lint --strict -r Sources Tests
+
+# Fuzzing (libFuzzer through Swift's -sanitize=fuzzer) and sanitizers; not part of `make test`.
+FUZZ_TARGET ?= xml
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := --scratch-path .build-fuzz --product hostdev-fuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -DFUZZING -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+
+.PHONY: fuzz-build fuzz fuzz-all test-sanitize test-asan test-tsan
+
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+# make fuzz FUZZ_TARGET=xml FUZZ_SECONDS=600; crashes land in .fuzz/crashes/ (add them to Tests/Fixtures/fuzz/).
+fuzz: fuzz-build
+	@bash scripts/fuzz-seeds.sh $(FUZZ_TARGET) .fuzz/corpus/$(FUZZ_TARGET)
+	@mkdir -p .fuzz/crashes
+	HOSTDEV_FUZZ_TARGET=$(FUZZ_TARGET) .build-fuzz/debug/hostdev-fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -timeout=5 -rss_limit_mb=2048 -artifact_prefix=.fuzz/crashes/$(FUZZ_TARGET)- \
+		.fuzz/corpus/$(FUZZ_TARGET)
+
+fuzz-all: fuzz-build
+	@for target in $$(.build/debug/hostdev-fuzz 2>/dev/null | sed -n 's/usage: hostdev-fuzz \([^ ]*\).*/\1/p' | tr '|' ' '); do \
+		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$target FUZZ_SECONDS=$(FUZZ_SECONDS) || exit 1; \
+	done
+
+test-sanitize: test-asan test-tsan
+
+test-asan: deps
+	$(SWIFT) test --scratch-path .build-asan --sanitize=address
+
+test-tsan: deps
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread

@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LibXML", targets: ["LibXML"]),
         .library(name: "Libvirt", targets: ["Libvirt"]),
         .executable(name: "hostdev", targets: ["hostdev"]),
+        .executable(name: "hostdev-fuzz", targets: ["HostdevFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -30,6 +31,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets (built with -sanitize=fuzzer -DFUZZING by `make fuzz`); a replay tool otherwise.
+        .target(name: "CFuzzSupport"),
+        .executableTarget(name: "HostdevFuzz", dependencies: ["Hostdev", "LibXML", "CFuzzSupport"]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
         .testTarget(name: "HostdevTests", dependencies: ["Hostdev"]),

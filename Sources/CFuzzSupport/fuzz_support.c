@@ -1,0 +1,2 @@
+/* Declarations only: see include/CFuzzSupport.h. */
+#include "CFuzzSupport.h"
