@@ -49,7 +49,7 @@ fuzz-all: fuzz-build
 test-sanitize: test-asan test-tsan
 
 test-asan: deps
-	$(SWIFT) test --scratch-path .build-asan --sanitize=address
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
 
 test-tsan: deps
 	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread

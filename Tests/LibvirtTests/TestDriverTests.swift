@@ -83,3 +83,48 @@ struct TestDriverTests {
         }
     }
 }
+
+@Suite("libvirt from concurrent tasks")
+struct ConcurrentLibvirtTests {
+    @Test func connectionsPerTaskListDevicesAndSurfaceErrorsConcurrently() async {
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    do {
+                        let connection = try Connection(uri: sampleHostURI, readOnly: true)
+                        let devices = try connection.nodeDevices(capabilities: .pci)
+                        if index.isMultiple(of: 3) {
+                            // Errors are per thread in libvirt: each task must see its own.
+                            _ = try? connection.nodeDevice(named: "pci_0000_ff_00_\(index % 8)")
+                        }
+                        return devices.count > 10
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.count == 12 && outcomes.allSatisfy { $0 })
+    }
+
+    @Test func eachFailureCarriesItsOwnMessage() async {
+        let messages = await withTaskGroup(of: String.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    do throws(LibvirtError) {
+                        let connection = try Connection(uri: sampleHostURI, readOnly: true)
+                        _ = try connection.nodeDevice(named: "pci_0000_fe_00_\(index)")
+                        return ""
+                    } catch {
+                        return error.message
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        for index in 0..<8 {
+            #expect(messages.contains { $0.contains("pci_0000_fe_00_\(index)") })
+        }
+    }
+}
