@@ -1,5 +1,9 @@
 internal import CLibXML2
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A view of one node of an ``XMLDocument``.
 ///
 /// A node holds its document strongly, so the tree outlives every view of it. A view of a
@@ -77,18 +81,32 @@ public struct XMLNode {
     public var elements: [XMLNode] { children.filter { $0.kind == .element } }
 
     /// The child elements with a local name, in document order.
-    public func elements(named name: String) -> [XMLNode] { elements.filter { $0.name == name } }
+    public func elements(named name: String) -> [XMLNode] {
+        name.withCString { wanted in
+            var nodes: [XMLNode] = []
+            var current = pointer.pointee.children
+            while let node = current {
+                if node.pointee.type == XML_ELEMENT_NODE, strcmp(node.pointee.name, wanted) == 0 {
+                    nodes.append(XMLNode(document: document, pointer: node))
+                }
+                current = node.pointee.next
+            }
+            return nodes
+        }
+    }
 
     /// The first child element with a local name.
     public func firstElement(named name: String) -> XMLNode? {
-        var current = pointer.pointee.children
-        while let node = current {
-            if node.pointee.type == XML_ELEMENT_NODE, String(cString: node.pointee.name) == name {
-                return XMLNode(document: document, pointer: node)
+        name.withCString { wanted in
+            var current = pointer.pointee.children
+            while let node = current {
+                if node.pointee.type == XML_ELEMENT_NODE, strcmp(node.pointee.name, wanted) == 0 {
+                    return XMLNode(document: document, pointer: node)
+                }
+                current = node.pointee.next
             }
-            current = node.pointee.next
+            return nil
         }
-        return nil
     }
 
     /// The previous sibling node, of any kind.
