@@ -12,8 +12,11 @@ build: deps
 	$(SWIFT) build
 
 demo: build
-	@echo "== PCI devices of the sample host, by IOMMU group (libvirt test driver, in-process) =="
+	@echo "== The sample host's PCI devices by IOMMU group (libvirt's in-process test driver) =="
 	$(HOSTDEV) list --connect test://$(SAMPLE_HOST) --capability pci
+	@echo
+	@echo "== A vmCreate request for the GPU, checked, made non-migratable and defined =="
+	$(HOSTDEV) define --vm-create Samples/vmcreate/gpu.json --connect test://$(SAMPLE_HOST) --print-xml
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -73,4 +73,9 @@ extension XMLNode {
         guard let content = xmlBufferContent(buffer) else { return "" }
         return String(cString: content)
     }
+
+    /// Puts this element in the namespace of `other` (declared there), without declaring it again.
+    public func setNamespace(of other: XMLNode) {
+        xmlSetNs(pointer, other.pointer.pointee.ns)
+    }
 }

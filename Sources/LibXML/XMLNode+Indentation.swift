@@ -23,20 +23,21 @@ extension XMLNode {
     /// Build its content with ``appendIndentedElement(_:attributes:text:)`` on the returned node too,
     /// so the whole subtree is laid out like the rest of the document.
     @discardableResult
-    public func appendIndentedElement(_ name: String, attributes: [(String, String)] = [], text: String? = nil)
-        -> XMLNode
-    {
+    public func appendIndentedElement(
+        _ name: String, attributes: [(String, String)] = [], namespace: (uri: String, prefix: String)? = nil,
+        text: String? = nil
+    ) -> XMLNode {
         let indentation = childIndentation(step: indentationStep)
         let closing = leadingIndentation ?? ""
         if let last = children.last, last.kind == .text, last.textContent.allSatisfy(\.isWhitespace) {
             // `…<last/>\n  </devices>`: put the new element before the closing line's whitespace, then
             // its own line break before it (libxml2 merges adjacent text nodes, so the order matters).
-            let node = last.insertElementBefore(name, attributes: attributes, text: text)
+            let node = last.insertElementBefore(name, attributes: attributes, namespace: namespace, text: text)
             node.insertTextBefore("\n" + indentation)
             return node
         }
         appendText("\n" + indentation)
-        let node = appendElement(name, attributes: attributes, text: text)
+        let node = appendElement(name, attributes: attributes, namespace: namespace, text: text)
         appendText("\n" + closing)
         return node
     }
@@ -54,5 +55,21 @@ extension XMLNode {
             node = current.parent
         }
         return "  "
+    }
+
+    /// Inserts an element right after `sibling` (a child of this element), on its own line at the
+    /// sibling's indentation.
+    @discardableResult
+    public func insertIndentedElement(
+        _ name: String, after sibling: XMLNode, attributes: [(String, String)] = [],
+        namespace: (uri: String, prefix: String)? = nil
+    ) -> XMLNode {
+        let indentation = sibling.leadingIndentation ?? childIndentation(step: indentationStep)
+        guard let next = sibling.nextSibling else {
+            return appendIndentedElement(name, attributes: attributes, namespace: namespace)
+        }
+        let node = next.insertElementBefore(name, attributes: attributes, namespace: namespace)
+        node.insertTextBefore("\n" + indentation)
+        return node
     }
 }

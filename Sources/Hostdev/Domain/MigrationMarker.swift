@@ -15,6 +15,17 @@ public enum MigrationMarker {
     public static let prefix = "hostdev"
     /// The marker element's local name.
     public static let elementName = "passthrough"
+    /// The local name of a marker child naming a placeholder device (detached for its IOMMU group's
+    /// sake, not given to the guest): `<hostdev:placeholder device='pci_0000_01_00_1'/>`.
+    public static let placeholderName = "placeholder"
+
+    /// The placeholder devices the marker names.
+    public static func placeholders(in domain: XMLNode) -> [DeviceName] {
+        guard let marker = find(in: domain) else { return [] }
+        return marker.elements(named: placeholderName).compactMap { element in
+            element.attribute("device").flatMap { try? DeviceName($0) }
+        }
+    }
 
     /// The marker element of a domain, if present.
     public static func find(in domain: XMLNode) -> XMLNode? {

@@ -1,0 +1,149 @@
+import LibXML
+
+/// What the transform may do beyond the checks.
+public struct TransformOptions: Sendable {
+    /// Add every missing endpoint of a requested device's IOMMU group (never one the host uses).
+    public var includeGroup: Bool
+    /// The `<domain type=…>` of a domain built from vmCreate parameters alone.
+    public var virtType: String
+    /// libvirt's domain schema: when given, the input is checked against it and so is the result.
+    public var schema: RelaxNGSchema?
+
+    /// Creates options.
+    public init(includeGroup: Bool = false, virtType: String = "kvm", schema: RelaxNGSchema? = nil) {
+        self.includeGroup = includeGroup
+        self.virtType = virtType
+        self.schema = schema
+    }
+}
+
+/// Why the transform could not run at all (as opposed to refusing, which is a finding).
+public enum TransformError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The domain XML could not be read.
+    case input(XMLError)
+    /// The root element is not `<domain>`.
+    case notADomain(root: String, file: String?)
+    /// Devices were requested but no host inventory was given.
+    case needsHost
+
+    public var description: String {
+        switch self {
+        case .input(let error): error.description
+        case .notADomain(let root, let file): (file.map { $0 + ": " } ?? "") + "expected a <domain>, found <\(root)>"
+        case .needsHost:
+            "resolving device names needs a host: pass --connect URI, --sysfs ROOT or --snapshot FILE"
+        }
+    }
+}
+
+/// The result of a transform.
+public struct TransformResult: Sendable {
+    /// The new domain XML, or `nil` when any check refused it (nothing is written then).
+    public let xml: [UInt8]?
+    /// Whether the output differs from the input.
+    public let changed: Bool
+    /// Every finding: errors (refusals), warnings and notes.
+    public let diagnostics: [Diagnostic]
+    /// The plan, for programs.
+    public let report: TransformReport
+
+    /// Whether the transform succeeded.
+    public var succeeded: Bool { xml != nil }
+
+    /// The new XML as a string, when it succeeded.
+    public var xmlString: String? { xml.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// The transform: vmCreate host-device requests and a domain into a checked, non-migratable domain.
+///
+/// Resolves each requested device against the host, refuses what libvirt, QEMU or the kernel would
+/// refuse later (an incomplete or split IOMMU group, a bridge, a device another domain owns, …),
+/// emits `<hostdev mode='subsystem' type='pci' managed='no'>` elements and marks the domain
+/// non-migratable. Untouched parts of the input survive; an unchanged domain comes back byte for
+/// byte; running the transform on its own output changes nothing.
+public enum PassthroughTransform {
+    /// Runs the transform.
+    /// - Parameters:
+    ///   - domainXML: the domain to change; `nil` builds a minimal one from the request.
+    ///   - source: the domain's file name, for messages (`-` for standard input).
+    ///   - request: the vmCreate host-device requests.
+    ///   - inventory: the host; required when any device is requested.
+    ///   - options: see ``TransformOptions``.
+    public static func run(
+        domainXML: [UInt8]?, source: String? = nil, request: VMCreateRequest, inventory: HostInventory?,
+        options: TransformOptions = TransformOptions()
+    ) throws(TransformError) -> TransformResult {
+        if !request.hostDevices.isEmpty && inventory == nil { throw .needsHost }
+        let document: XMLDocument
+        if let domainXML {
+            do throws(XMLError) {
+                document = try XMLDocument(parsing: domainXML, source: source ?? "domain.xml")
+            } catch {
+                throw .input(error)
+            }
+        } else {
+            document = MinimalDomain.build(from: request, virtType: options.virtType)
+        }
+        let root = document.root
+        guard root.name == "domain" else { throw .notADomain(root: root.name, file: document.source) }
+
+        var diagnostics = request.notes
+        var checkOutput = options.schema != nil
+        if let schema = options.schema, domainXML != nil {
+            let violations = schema.validate(document)
+            if !violations.isEmpty {
+                checkOutput = false
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, rule: "schema",
+                        "the input does not validate against libvirt's domain schema (\(violations[0].message)); "
+                            + "its output is not checked either",
+                        file: document.source, line: violations[0].line))
+            }
+        }
+
+        var planner = TransformPlanner(domain: root, request: request, inventory: inventory, options: options)
+        planner.plan()
+        diagnostics += planner.diagnostics
+        var report = TransformReport(
+            added: planner.planned.map(\.device.name),
+            addedForGroups: Dictionary(
+                planner.planned.compactMap { planned in planned.addedForGroup.map { (planned.device.name, $0) } },
+                uniquingKeysWith: { first, _ in first }),
+            kept: planner.kept.map(\.description), placeholders: planner.placeholders.map(\.description),
+            groups: planner.groups, migratable: true, succeeded: false, diagnostics: [])
+        func finish(_ xml: [UInt8]?, changed: Bool) -> TransformResult {
+            report.succeeded = xml != nil
+            report.migratable = Migratability(domain: root).isMigratable
+            report.diagnostics = diagnostics.map(TransformReport.Finding.init)
+            return TransformResult(xml: xml, changed: changed, diagnostics: diagnostics, report: report)
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
+
+        var changed = domainXML == nil
+        if !planner.planned.isEmpty {
+            let devices = root.firstElement(named: "devices") ?? root.appendIndentedElement("devices")
+            for planned in planner.planned { HostdevEmitter.append(planned, to: devices) }
+            changed = true
+        }
+        if !HostdevElement.all(in: root).isEmpty || !planner.placeholders.isEmpty {
+            changed = HostdevEmitter.mark(root, placeholders: planner.placeholders) || changed
+        }
+        if checkOutput, changed, let schema = options.schema {
+            for violation in schema.validate(document) {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, rule: "schema",
+                        "the result does not validate against libvirt's domain schema: "
+                            + violation.message, file: document.source))
+            }
+            if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
+        }
+        guard changed else { return finish(domainXML, changed: false) }
+        do throws(XMLError) {
+            return finish(try document.serialized(), changed: true)
+        } catch {
+            throw .input(error)
+        }
+    }
+}

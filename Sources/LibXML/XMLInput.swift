@@ -1,0 +1,8 @@
+/// Reading inputs (files or `-` for standard input) with a size bound, for callers that parse them
+/// with something other than ``XMLDocument`` (JSON parameters, logs).
+public enum XMLInput {
+    /// Reads a whole file, or standard input for `-`, refusing more than `limits.maxBytes`.
+    public static func readBytes(path: String, limits: ParseLimits = .standard) throws(XMLError) -> [UInt8] {
+        try InputReading.read(path: path, limits: limits)
+    }
+}
