@@ -1,6 +1,10 @@
 import ArgumentParser
 import Hostdev
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The options that select a host inventory, shared by every host-facing command.
 struct HostOptions: ParsableArguments {
     @Option(name: [.customShort("c"), .long], help: "libvirt URI (test:///ABS/PATH.xml for a test-driver host).")
@@ -25,11 +29,16 @@ struct HostOptions: ParsableArguments {
         return nil
     }
 
+    /// The selected source, or libvirt's default connection when `LIBVIRT_DEFAULT_URI` names one.
+    var sourceOrDefault: InventorySource? {
+        source ?? (getenv("LIBVIRT_DEFAULT_URI") != nil ? .libvirt(uri: nil) : nil)
+    }
+
     /// Loads the inventory, exiting with code 2 when no source was given and 3 when it fails.
-    func loadInventory(defaultToLibvirt: Bool = true) throws -> HostInventory {
-        let selected = source ?? (defaultToLibvirt ? .libvirt(uri: nil) : nil)
-        guard let selected else {
-            throw CommandFailure.usage("this needs a host: pass --connect URI, --sysfs ROOT or --snapshot FILE")
+    func loadInventory() throws -> HostInventory {
+        guard let selected = sourceOrDefault else {
+            throw CommandFailure.usage(
+                "this needs a host: pass --connect URI, --sysfs ROOT or --snapshot FILE (or set LIBVIRT_DEFAULT_URI)")
         }
         do throws(InventoryError) {
             return try selected.load()

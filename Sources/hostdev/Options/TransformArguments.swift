@@ -44,7 +44,7 @@ struct TransformArguments: ParsableArguments {
     /// Reads the inputs, runs the transform, prints the findings; exits 1 when refused.
     func run(virtType: String = "kvm") throws -> TransformResult {
         let request = try readRequest()
-        let inventory = request.hostDevices.isEmpty && host.source == nil ? nil : try host.loadInventory()
+        let inventory = request.hostDevices.isEmpty && host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let bytes: [UInt8]?
         if let domain {
             do throws(XMLError) {

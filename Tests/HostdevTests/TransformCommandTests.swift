@@ -1,0 +1,165 @@
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hostdev transform` and `define` end to end, with golden outputs in Tests/Golden/transform/.
+@Suite("hostdev transform and define, end to end")
+struct TransformCommandTests {
+    static let samples = Repository.root + "/Samples"
+    static let host = ["--snapshot", Repository.sampleHost]
+
+    /// Runs from the repository root so messages name files relative to it, as a user sees them.
+    static func run(_ arguments: [String], stdin: String = "") -> CommandResult {
+        let previous = getcwd(nil, 0)
+        defer {
+            if let previous {
+                chdir(previous)
+                free(previous)
+            }
+        }
+        chdir(Repository.root)
+        return HostdevBinary.run(arguments, stdin: stdin)
+    }
+
+    @Test(arguments: [
+        ("gpu-on-web-server", ["Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/gpu.json"]),
+        ("placeholder", ["--vm-create", "Samples/vmcreate/gpu-placeholder.json"]),
+        ("include-group", ["--vm-create", "Samples/vmcreate/gpu-only.json", "--include-group"]),
+        ("usb-and-pci-domain-1", ["--vm-create", "Samples/vmcreate/usb-and-a100.json"]),
+    ])
+    func goldenOutputs(name: String, arguments: [String]) {
+        let result = Self.run(["transform"] + arguments + ["--snapshot", "Samples/hosts/sample-host.xml"])
+        #expect(result.status == 0, "\(result.stderr)")
+        Golden.check(result.stdout, named: "transform/\(name).xml")
+        Golden.check(result.stderr, named: "transform/\(name).stderr")
+    }
+
+    @Test(arguments: [
+        ("refusals", ["Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/refused.json"]),
+        ("incomplete-group", ["--vm-create", "Samples/vmcreate/gpu-only.json"]),
+        ("boot-order-conflict", ["Samples/domains/boot-dev.xml", "--vm-create", "Samples/vmcreate/gpu.json"]),
+    ])
+    func goldenRefusals(name: String, arguments: [String]) {
+        let result = Self.run(["transform"] + arguments + ["--snapshot", "Samples/hosts/sample-host.xml"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        Golden.check(result.stderr, named: "transform/\(name).stderr")
+    }
+
+    @Test func readsTheDomainFromStandardInput() {
+        let domain = readFile(Self.samples + "/domains/web-server.xml") ?? ""
+        let fromFile = Self.run(
+            ["transform", "Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host)
+        let fromStdin = Self.run(
+            ["transform", "-", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host, stdin: domain)
+        #expect(fromStdin.status == 0)
+        #expect(fromStdin.stdout == fromFile.stdout)
+    }
+
+    @Test func reportJSONDescribesThePlan() {
+        let result = Self.run(
+            ["transform", "--vm-create", "Samples/vmcreate/gpu-placeholder.json", "--report", "json"] + Self.host)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\"placeholders\" : [\n    \"pci_0000_01_00_1\""))
+        #expect(result.stderr.contains("\"succeeded\" : true"))
+    }
+
+    @Test func devicesWithoutAHostSayWhichOptionToPass() {
+        let result = Self.run(["transform", "--vm-create", "Samples/vmcreate/gpu.json"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("--connect URI, --sysfs ROOT or --snapshot FILE"))
+    }
+
+    @Test func malformedDomainNamesFileLineAndColumn() {
+        let result = Self.run(["transform", "-"], stdin: "<domain>\n  <name>x</nam>\n</domain>\n")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("-:2:"), "\(result.stderr)")
+    }
+
+    @Test(arguments: ["{\"devices\": [", "[1, 2", "{\"devices\": {}}", "\u{0}"])
+    func badParametersAreBadInput(json: String) {
+        let result = Self.run(["transform", "--vm-create", "-"] + Self.host, stdin: json)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("-: "), "\(result.stderr)")
+    }
+
+    @Test func inPlaceReplacesAtomicallyAndKeepsPermissions() throws {
+        let directory = "/tmp/hostdev-inplace-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let path = directory + "/web-server.xml"
+        try (readFile(Self.samples + "/domains/web-server.xml") ?? "").write(toFile: path)
+        chmod(path, 0o640)
+        let result = Self.run(
+            ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host)
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        var info = stat()
+        stat(path, &info)
+        #expect(info.st_mode & 0o777 == 0o640)
+        #expect(readFile(path)?.contains("<hostdev mode=\"subsystem\" type=\"pci\" managed=\"no\">") == true)
+        #expect(HostdevBinary.shell("ls -A '\(directory)'") == "web-server.xml\n")
+    }
+
+    @Test func refusedInPlaceLeavesTheFileUntouched() throws {
+        let directory = "/tmp/hostdev-inplace-refused-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let path = directory + "/web-server.xml"
+        let original = readFile(Self.samples + "/domains/web-server.xml") ?? ""
+        try original.write(toFile: path)
+        let result = Self.run(
+            ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/refused.json"] + Self.host)
+        #expect(result.status == 1)
+        #expect(readFile(path) == original)
+    }
+
+    @Test func killedMidWriteLeavesEitherTheOriginalOrTheWholeResult() throws {
+        let directory = "/tmp/hostdev-kill-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { _ = system("rm -rf '\(directory)'") }
+        // A large domain widens the window in which the process can be killed mid-write.
+        var devices = ""
+        for index in 0..<20_000 {
+            devices += "    <controller type='pci' index='\(index % 200)' model='pcie-root-port'/>\n"
+        }
+        let original =
+            "<domain type='kvm'>\n  <name>big</name>\n  <memory>1024</memory>\n  <devices>\n" + devices
+            + "  </devices>\n</domain>\n"
+        let path = directory + "/big.xml"
+        try original.write(toFile: path)
+        let done = Self.run(["transform", path, "--vm-create", "Samples/vmcreate/gpu.json", "--no-schema"] + Self.host)
+            .stdout
+        for delay in ["0.02", "0.05", "0.1", "0.2"] {
+            try original.write(toFile: path)
+            _ = HostdevBinary.shell(
+                "timeout -s KILL \(delay) '\(HostdevBinary.path)' transform '\(path)' --in-place --no-schema "
+                    + "--vm-create '\(Self.samples)/vmcreate/gpu.json' --snapshot '\(Repository.sampleHost)' 2>/dev/null"
+            )
+            let now = readFile(path)
+            #expect(now == original || now == done)
+        }
+    }
+
+    @Test func defineOnTheTestDriverPrintsNameAndUUID() {
+        let result = Self.run([
+            "define", "--vm-create", "Samples/vmcreate/gpu.json", "--connect", Repository.sampleHostURI, "--print-xml",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("defined gpu-workstation 3c2f7a9e-5b1d-4f6a-8e2c-9d0b1a2c3e4f\n"))
+        #expect(result.stdout.contains("<hostdev mode='subsystem' type='pci' managed='no'>"))
+    }
+
+    @Test func defineRefusesBeforeReachingLibvirt() {
+        let result = Self.run([
+            "define", "--vm-create", "Samples/vmcreate/gpu-only.json", "--connect", Repository.sampleHostURI,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("iommu-group-incomplete"))
+    }
+}
