@@ -1,6 +1,173 @@
-/// Reads a sysfs tree (`ROOT/sys/bus/pci/devices`, `ROOT/sys/kernel/iommu_groups`, …).
+/// Reads a sysfs tree (`ROOT/sys/bus/pci/devices`, `ROOT/sys/kernel/iommu_groups`, …) as the kernel
+/// lays it out; `/` is the live host. Names follow libvirt's (`pci_0000_01_00_0`, `usb_1_3`,
+/// `scsi_0_0_0_0`, `net_IFACE_MAC`), and vendor and product names come from the tree's
+/// `usr/share/misc/pci.ids` and `usb.ids`, as udev gives them to libvirt.
 enum SysfsSource {
     static func load(root: String) throws(InventoryError) -> HostInventory {
-        throw InventoryError(.unsupported, "the sysfs source is not available yet", file: root)
+        let tree = SysfsTree(root: root)
+        guard tree.exists("sys") else {
+            throw InventoryError(.unreadable, "\(tree.absolute("sys")) does not exist: not a sysfs root")
+        }
+        var reader = SysfsReader(tree: tree)
+        try reader.readPCI()
+        try reader.readUSB()
+        try reader.readSCSI()
+        try reader.readNet()
+        let facts = try SysfsFacts.read(tree: tree, devices: reader.devices)
+        let system = HostDevice(name: "computer", capability: "system")
+        return HostInventory(devices: [system] + reader.devices, domains: [], facts: facts, origin: "sysfs \(root)")
+    }
+}
+
+/// The device part of a sysfs read.
+struct SysfsReader {
+    let tree: SysfsTree
+    private(set) var devices: [HostDevice] = []
+    /// Real device directories (relative to the root) to device names, to find parents.
+    private var namesByPath: [String: String] = [:]
+    private let pciIDs: IDDatabase
+    private let usbIDs: IDDatabase
+
+    init(tree: SysfsTree) {
+        self.tree = tree
+        pciIDs = IDDatabase(tree: tree, candidates: ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids"])
+        usbIDs = IDDatabase(tree: tree, candidates: ["usr/share/misc/usb.ids", "usr/share/hwdata/usb.ids"])
+    }
+
+    /// libvirt's device names: the prefix and the kernel name with every other character as `_`.
+    static func libvirtName(_ prefix: String, _ kernelName: String) -> String {
+        prefix + "_"
+            + String(
+                kernelName.unicodeScalars.map {
+                    $0.properties.isASCIIHexDigit || ($0.isASCII && $0.properties.isAlphabetic) ? Character($0) : "_"
+                })
+    }
+
+    /// The nearest ancestor directory that is a known device, else `computer`.
+    private func parent(of path: String) -> String {
+        var components = path.split(separator: "/").dropLast()
+        while !components.isEmpty {
+            if let name = namesByPath[components.joined(separator: "/")] { return name }
+            components = components.dropLast()
+        }
+        return "computer"
+    }
+
+    mutating func readPCI() throws(InventoryError) {
+        var entries: [(address: PCIAddress, path: String)] = []
+        for name in try tree.list("sys/bus/pci/devices") {
+            guard let address = try? PCIAddress(sysfsName: name) else { continue }
+            entries.append((address, try tree.resolve("sys/bus/pci/devices/" + name)))
+        }
+        // Parents first, so that every device finds its bridge.
+        entries.sort { $0.path.count < $1.path.count }
+        var groups: [Int: [PCIAddress]] = [:]
+        for entry in entries {
+            let base = "sys/bus/pci/devices/" + entry.address.description
+            let vendor = try tree.hexNumber(base + "/vendor").flatMap { UInt16(exactly: $0) }
+            let product = try tree.hexNumber(base + "/device").flatMap { UInt16(exactly: $0) }
+            guard vendor != nil, product != nil else {
+                throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable vendor and device ids")
+            }
+            var details = PCIDetails(
+                address: entry.address, vendorID: vendor, vendorName: pciIDs.vendor(vendor), productID: product,
+                productName: pciIDs.product(vendor, product), classCode: try tree.hexNumber(base + "/class"))
+            if let group = try tree.linkName(base + "/iommu_group").flatMap({ Int($0) }) {
+                details.iommuGroup = group
+                if groups[group] == nil {
+                    groups[group] = try tree.list("sys/kernel/iommu_groups/\(group)/devices").compactMap {
+                        try? PCIAddress(sysfsName: $0)
+                    }
+                }
+                details.iommuGroupMembers = groups[group] ?? []
+            }
+            if let numa = try tree.text(base + "/numa_node").flatMap({ Int($0) }), numa >= 0 { details.numaNode = numa }
+            details.totalVFs = try tree.text(base + "/sriov_totalvfs").flatMap { Int($0) }
+            if let physfn = try tree.linkName(base + "/physfn") {
+                details.physicalFunction = try? PCIAddress(sysfsName: physfn)
+            }
+            var virtualFunctions: [(Int, PCIAddress)] = []
+            for link in try tree.list(base) where link.hasPrefix("virtfn") {
+                guard let index = Int(link.dropFirst("virtfn".count)),
+                    let target = try tree.linkName(base + "/" + link),
+                    let address = try? PCIAddress(sysfsName: target)
+                else { continue }
+                virtualFunctions.append((index, address))
+            }
+            details.virtualFunctions = virtualFunctions.sorted { $0.0 < $1.0 }.map(\.1)
+            let name = entry.address.nodeDeviceName
+            devices.append(
+                HostDevice(
+                    name: name, parent: parent(of: entry.path), capability: "pci",
+                    driver: try tree.linkName(base + "/driver"), pci: details))
+            namesByPath[entry.path] = name
+        }
+    }
+
+    mutating func readUSB() throws(InventoryError) {
+        var entries: [(kernelName: String, path: String)] = []
+        for name in try tree.list("sys/bus/usb/devices") where !name.contains(":") {
+            entries.append((name, try tree.resolve("sys/bus/usb/devices/" + name)))
+        }
+        entries.sort { $0.path.count < $1.path.count }
+        for entry in entries {
+            let base = "sys/bus/usb/devices/" + entry.kernelName
+            guard let bus = try tree.text(base + "/busnum").flatMap({ Int($0) }),
+                let number = try tree.text(base + "/devnum").flatMap({ Int($0) })
+            else { continue }
+            let vendor = try tree.hexNumber(base + "/idVendor").flatMap { UInt16(exactly: $0) }
+            let product = try tree.hexNumber(base + "/idProduct").flatMap { UInt16(exactly: $0) }
+            let manufacturer = try tree.text(base + "/manufacturer")
+            let productText = try tree.text(base + "/product")
+            let details = USBDetails(
+                bus: bus, device: number, vendorID: vendor, vendorName: usbIDs.vendor(vendor) ?? manufacturer,
+                productID: product, productName: usbIDs.product(vendor, product) ?? productText)
+            let name = Self.libvirtName("usb", entry.kernelName)
+            devices.append(
+                HostDevice(
+                    name: name, parent: parent(of: entry.path), capability: "usb_device",
+                    driver: try tree.linkName(base + "/driver"), usb: details))
+            namesByPath[entry.path] = name
+        }
+    }
+
+    mutating func readSCSI() throws(InventoryError) {
+        for host in try tree.list("sys/class/scsi_host") {
+            guard host.hasPrefix("host"), Int(host.dropFirst(4)) != nil else { continue }
+            let path = try tree.resolve("sys/class/scsi_host/" + host)
+            // The class entry points at .../hostN/scsi_host/hostN; the device is .../hostN.
+            let device =
+                path.hasSuffix("/scsi_host/" + host) ? String(path.dropLast(("/scsi_host/" + host).count)) : path
+            let name = "scsi_" + host
+            devices.append(HostDevice(name: name, parent: parent(of: device), capability: "scsi_host"))
+            namesByPath[device] = name
+        }
+        for kernelName in try tree.list("sys/bus/scsi/devices") {
+            let numbers = kernelName.split(separator: ":").compactMap { Int($0) }
+            guard numbers.count == 4 else { continue }
+            let base = "sys/bus/scsi/devices/" + kernelName
+            let path = try tree.resolve(base)
+            let types = [0: "disk", 1: "tape", 5: "cdrom", 8: "changer", 12: "raid", 13: "enclosure"]
+            let type = try tree.text(base + "/type").flatMap { Int($0) }.flatMap { types[$0] }
+            devices.append(
+                HostDevice(
+                    name: Self.libvirtName("scsi", kernelName), parent: parent(of: path), capability: "scsi",
+                    driver: try tree.linkName(base + "/driver"),
+                    scsi: SCSIDetails(
+                        host: numbers[0], bus: numbers[1], target: numbers[2], unit: numbers[3], type: type)))
+        }
+    }
+
+    mutating func readNet() throws(InventoryError) {
+        for interface in try tree.list("sys/class/net") {
+            let base = "sys/class/net/" + interface
+            guard tree.exists(base + "/device") else { continue }  // virtual interfaces have no device
+            let device = try tree.resolve(base + "/device")
+            let mac = try tree.text(base + "/address") ?? ""
+            devices.append(
+                HostDevice(
+                    name: Self.libvirtName("net", interface + "_" + mac), parent: namesByPath[device] ?? "computer",
+                    capability: "net"))
+        }
     }
 }
