@@ -78,4 +78,15 @@ extension XMLNode {
     public func setNamespace(of other: XMLNode) {
         xmlSetNs(pointer, other.pointer.pointee.ns)
     }
+
+    /// Appends a deep copy of `node` (from any document) as the last element child, on its own line.
+    @discardableResult
+    public func appendIndentedCopy(of node: XMLNode) -> XMLNode {
+        let placeholder = appendIndentedElement("copy")
+        let copy = xmlDocCopyNode(node.pointer, pointer.pointee.doc, 1)!
+        xmlReplaceNode(placeholder.pointer, copy)
+        xmlFreeNode(placeholder.pointer)
+        xmlReconciliateNs(pointer.pointee.doc, copy)
+        return XMLNode(document: document, pointer: copy)
+    }
 }

@@ -18,7 +18,14 @@ enum LibvirtSource {
             let root = try parse(xml, from: domain.name).root
             domains.append(DomainRecordParser.record(from: root, isActive: active, xml: xml))
         }
-        return HostInventory(devices: devices, domains: domains, origin: uri)
+        var facts = HostFacts()
+        let capabilities = try libvirt { () throws(LibvirtError) in try connection.capabilitiesXML() }
+        if let document = try? XMLDocument(parsing: capabilities, source: "capabilities"),
+            let support = try? document.evaluateString("string(/capabilities/host/iommu/@support)"), !support.isEmpty
+        {
+            facts.libvirtIOMMUSupport = support == "yes"
+        }
+        return HostInventory(devices: devices, domains: domains, facts: facts, origin: uri)
     }
 
     /// Runs libvirt calls, turning their errors into inventory errors.

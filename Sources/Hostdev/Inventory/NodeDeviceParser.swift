@@ -40,6 +40,13 @@ enum NodeDeviceParser {
             result.scsi = SCSIDetails(
                 host: host, bus: bus, target: target, unit: unit,
                 type: capability.firstElement(named: "type")?.nonEmptyText)
+        case "ccw", "css":
+            try checkChannelAddress(capability, fail: fail)
+            for nested in capability.elements(named: "channel_dev_addr") { try checkChannelAddress(nested, fail: fail) }
+        case "net":
+            if let interface = capability.text("interface") {
+                result.net = NetDetails(interface: interface, address: capability.text("address"))
+            }
         default:
             break
         }
@@ -91,6 +98,18 @@ enum NodeDeviceParser {
             }
         }
         return details
+    }
+
+    /// s390 channel addresses: css id up to 0xfe, subchannel set up to 3, device number up to 0xffff.
+    private static func checkChannelAddress(_ node: XMLNode, fail: (String, XMLNode) -> InventoryError)
+        throws(InventoryError)
+    {
+        for (name, maximum) in [("cssid", 0xfe), ("ssid", 3), ("devno", 0xffff)] {
+            guard let text = node.text(name) else { continue }
+            guard let value = PCIAddress.parseNumber(text), value <= maximum else {
+                throw fail("channel \(name) '\(text)' is out of range (at most 0x\(String(maximum, radix: 16)))", node)
+            }
+        }
     }
 
     private static func pciAddress(_ node: XMLNode, fail: (String, XMLNode) -> InventoryError)

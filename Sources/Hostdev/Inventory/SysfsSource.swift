@@ -167,7 +167,7 @@ struct SysfsReader {
             devices.append(
                 HostDevice(
                     name: Self.libvirtName("net", interface + "_" + mac), parent: namesByPath[device] ?? "computer",
-                    capability: "net"))
+                    capability: "net", net: NetDetails(interface: interface, address: mac.isEmpty ? nil : mac)))
         }
     }
 }

@@ -1,7 +1,7 @@
 /// A libvirt node-device name, parsed strictly before it can reach a path or a lookup.
 ///
-/// libvirt builds names from ASCII letters, digits and `_` only, so anything else
-/// (`pci_../../etc`, `/dev/sda`, a NUL byte) is refused.
+/// libvirt builds names from ASCII letters, digits, `_` and (in mediated-device names) `-`, so
+/// anything else (`pci_../../etc`, `/dev/sda`, a NUL byte) is refused.
 public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `pci_DDDD_BB_SS_F`.
     case pci(PCIAddress)
@@ -15,7 +15,7 @@ public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible 
     public init(_ text: String) throws(AddressError) {
         guard !text.isEmpty, text.utf8.count <= DeviceName.maxLength,
             text.utf8.allSatisfy({ DeviceName.isNameByte($0) }),
-            let first = text.utf8.first, first != UInt8(ascii: "_")
+            let first = text.utf8.first, first != UInt8(ascii: "_"), first != UInt8(ascii: "-")
         else { throw AddressError.invalidDeviceName(DeviceName.printable(text)) }
         if text.hasPrefix("pci_") {
             let parts = text.split(separator: "_", omittingEmptySubsequences: false)
@@ -38,7 +38,7 @@ public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible 
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
             return true
         default:
             return false

@@ -14,12 +14,15 @@ public struct HostDevice: Sendable, Equatable {
     public var usb: USBDetails?
     /// SCSI details, for SCSI devices.
     public var scsi: SCSIDetails?
+    /// Network interface details, for net devices.
+    public var net: NetDetails?
 
     /// Creates a device.
     public init(
         name: String, parent: String? = nil, capability: String, driver: String? = nil, pci: PCIDetails? = nil,
-        usb: USBDetails? = nil, scsi: SCSIDetails? = nil
+        usb: USBDetails? = nil, scsi: SCSIDetails? = nil, net: NetDetails? = nil
     ) {
+        self.net = net
         self.name = name
         self.parent = parent
         self.capability = capability
@@ -152,5 +155,19 @@ public struct SCSIDetails: Sendable, Equatable {
         self.target = target
         self.unit = unit
         self.type = type
+    }
+}
+
+/// A network interface on a host device.
+public struct NetDetails: Sendable, Equatable {
+    /// The interface name (`enp3s0f0`).
+    public var interface: String
+    /// The MAC address.
+    public var address: String?
+
+    /// Creates net details.
+    public init(interface: String, address: String?) {
+        self.interface = interface
+        self.address = address
     }
 }

@@ -20,6 +20,8 @@ public struct HostFacts: Sendable, Equatable {
     public var accounts: Accounts?
     /// What the host itself uses, by PCI address: mounted filesystems, swap, interfaces that are up.
     public var hostUse: [PCIAddress: [String]]?
+    /// libvirt's own answer (`<iommu support='yes'/>` in its host capabilities), for libvirt sources.
+    public var libvirtIOMMUSupport: Bool?
 
     /// Creates facts; every fact unknown by default.
     public init(

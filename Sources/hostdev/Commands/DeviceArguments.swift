@@ -1,0 +1,19 @@
+import ArgumentParser
+import Hostdev
+
+/// Device names given on the command line, validated before they can reach a lookup or a path.
+struct DeviceArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("Node-device names (pci_0000_01_00_0).", valueName: "name"))
+    var names: [String]
+
+    /// The parsed names; a malformed one is bad input (exit 2).
+    func parsed() throws -> [DeviceName] {
+        try names.map { name in
+            do throws(AddressError) {
+                return try DeviceName(name)
+            } catch {
+                throw CommandFailure.usage(error.description)
+            }
+        }
+    }
+}
