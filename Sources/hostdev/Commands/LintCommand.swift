@@ -1,9 +1,112 @@
 import ArgumentParser
+import Hostdev
+import LibXML
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hostdev lint`: offline checks of domain XML.
 struct LintCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lint", abstract: "(not available yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check domain XML files against libvirt's schema and the passthrough rules.",
+        discussion: """
+            PATH is a file, a directory (searched for *.xml) or '-' for standard input. The schema check \
+            (rule 'schema') gives the verdict xmllint --relaxng domain.rng gives; the passthrough rules \
+            need a host source for the checks against the host. Exit 0 when clean, 1 on any error, 2 when \
+            the lint could not run. Rules: \(LintRules.ids.joined(separator: ", ")).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+
+    @Argument(help: ArgumentHelp("Files, directories or '-'.", valueName: "path"))
+    var paths: [String] = []
+
+    @OptionGroup var host: HostOptions
+
+    @Option(help: ArgumentHelp("Directory holding libvirt's domain.rng.", valueName: "dir"))
+    var schemas: String = RelaxNGSchema.libvirtSchemaDirectory
+
+    @Option(help: ArgumentHelp("Only these rules (comma-separated ids).", valueName: "id,..."))
+    var select: String?
+
+    @Option(help: ArgumentHelp("Skip these rules (comma-separated ids).", valueName: "id,..."))
+    var ignore: String?
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Print what a rule checks and why, then exit.", valueName: "id"))
+    var explain: String?
+
+    func validate() throws {
+        for id in ids(select) + ids(ignore) + (explain.map { [$0] } ?? []) where !LintRules.ids.contains(id) {
+            throw ValidationError("unknown rule '\(id)'; rules: \(LintRules.ids.joined(separator: ", "))")
+        }
+        if explain == nil && paths.isEmpty { throw ValidationError("give at least one path ('-' for standard input)") }
+    }
+
+    private func ids(_ list: String?) -> [String] {
+        (list ?? "").split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+    }
 
     func run() throws {
-        try reportingFailures { throw CommandFailure.usage("'lint' is not available yet") }
+        var failed = false
+        try reportingFailures { failed = try execute() }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Runs the lint; returns whether any error was found.
+    private func execute() throws -> Bool {
+        if let explain {
+            print(LintRules.explain(explain) ?? "")
+            return false
+        }
+        let selected = Set(ids(select))
+        let ignored = Set(ids(ignore))
+        var schema: RelaxNGSchema?
+        if (selected.isEmpty || selected.contains(LintRules.schemaID)) && !ignored.contains(LintRules.schemaID) {
+            do throws(XMLError) {
+                schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
+            } catch {
+                throw CommandFailure.usage(error.description)
+            }
+        }
+        let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
+        let files: [String]
+        do throws(LintError) {
+            files = try Linter.files(in: paths)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        let showProgress = isatty(2) == 1 && files.count >= 200
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if showProgress { progress = LintProgress.report }
+        let linter = Linter(schema: schema, inventory: inventory, select: selected, ignore: ignored, progress: progress)
+        let report = linter.lint(files: files)
+        if showProgress { printError("\u{1B}[2K\r", newline: false) }
+        switch format {
+        case .text: print(report.text(color: isatty(1) == 1), terminator: "")
+        case .json: print(report.json())
+        case .sarif: print(report.sarif())
+        }
+        return report.hasErrors
+    }
+}
+
+/// The progress line on a terminal's stderr.
+enum LintProgress {
+    @Sendable static func report(done: Int, total: Int) {
+        printError("\u{1B}[2Klinting \(done)/\(total)\r", newline: false)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var slice = Substring(self)
+        while slice.first == " " { slice = slice.dropFirst() }
+        while slice.last == " " { slice = slice.dropLast() }
+        return String(slice)
     }
 }

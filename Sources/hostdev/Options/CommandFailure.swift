@@ -28,10 +28,10 @@ enum CommandFailure: Error {
     }
 }
 
-/// Writes a line to standard error.
-func printError(_ text: String) {
+/// Writes a line (or, with `newline: false`, text as it is) to standard error.
+func printError(_ text: String, newline: Bool = true) {
     var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
+    if newline && !line.hasSuffix("\n") { line += "\n" }
     var bytes = Array(line.utf8)
     _ = write(2, &bytes, bytes.count)
 }

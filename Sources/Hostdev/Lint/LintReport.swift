@@ -1,0 +1,133 @@
+import FoundationEssentials
+
+/// Every finding of a lint run, per file, with the three output forms.
+public struct LintReport: Sendable {
+    /// One result per file, in the order the files were given.
+    public var files: [FileResult]
+    /// Whether a host inventory was given (host rules ran).
+    public var hostChecked: Bool
+
+    /// Every finding, file by file.
+    public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
+
+    /// How many findings of a severity.
+    public func count(_ severity: Diagnostic.Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+
+    /// Whether any error was found (exit 1), or a file could not be read.
+    public var hasErrors: Bool {
+        count(.error) > 0 || files.contains { if case .unreadable = $0.status { true } else { false } }
+    }
+
+    /// The closing summary line.
+    public var summaryLine: String {
+        let linted = files.filter { $0.status == .linted }.count
+        let skipped = files.filter { if case .skipped = $0.status { true } else { false } }.count
+        let unreadable = files.count - linted - skipped
+        var line = "\(files.count) file\(files.count == 1 ? "" : "s"): \(linted) linted"
+        if skipped > 0 { line += ", \(skipped) skipped (not a <domain>)" }
+        if unreadable > 0 { line += ", \(unreadable) unreadable" }
+        line +=
+            "; \(count(.error)) error\(count(.error) == 1 ? "" : "s"), \(count(.warning)) warning\(count(.warning) == 1 ? "" : "s")"
+        if !hostChecked { line += "; host rules skipped (no host source)" }
+        return line
+    }
+
+    /// `FILE:LINE:COLUMN: severity: message [ID]` lines, skipped files as notes, and the summary line.
+    public func text(color: Bool = false) -> String {
+        var lines: [String] = []
+        for file in files {
+            switch file.status {
+            case .skipped(let root):
+                lines.append("\(file.file): note: skipped: root element is <\(root)>, not <domain>")
+            case .unreadable(let reason): lines.append("\(file.file): error: cannot read: \(reason)")
+            case .linted: break
+            }
+            for diagnostic in file.diagnostics {
+                var line = diagnostic.description
+                if color {
+                    let code = diagnostic.severity == .error ? "31" : diagnostic.severity == .warning ? "33" : "36"
+                    line = line.replacingFirst(
+                        ": \(diagnostic.severity.rawValue): ",
+                        with: ": \u{1B}[1;\(code)m\(diagnostic.severity.rawValue)\u{1B}[0m: ")
+                }
+                lines.append(line)
+                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + fixIt) }
+            }
+        }
+        lines.append(summaryLine)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{"diagnostics": [...], "summary": {...}}`.
+    public func json() -> String {
+        struct Entry: Encodable {
+            var file: String
+            var line: Int?
+            var column: Int?
+            var severity: String
+            var rule: String
+            var message: String
+        }
+        struct PerFile: Encodable {
+            var file: String
+            var status: String
+            var root: String?
+            var errors: Int
+            var warnings: Int
+        }
+        struct Summary: Encodable {
+            var files: Int
+            var linted: Int
+            var skipped: Int
+            var unreadable: Int
+            var errors: Int
+            var warnings: Int
+            var notes: Int
+            var hostChecked: Bool
+            var perFile: [PerFile]
+        }
+        struct Document: Encodable {
+            var diagnostics: [Entry]
+            var summary: Summary
+        }
+        let perFile = files.map { file -> PerFile in
+            let (status, root): (String, String?) =
+                switch file.status {
+                case .linted: ("linted", nil)
+                case .skipped(let root): ("skipped", root)
+                case .unreadable: ("unreadable", nil)
+                }
+            return PerFile(
+                file: file.file, status: status, root: root,
+                errors: file.diagnostics.filter { $0.severity == .error }.count,
+                warnings: file.diagnostics.filter { $0.severity == .warning }.count)
+        }
+        let document = Document(
+            diagnostics: diagnostics.map {
+                Entry(
+                    file: $0.file ?? "", line: $0.line, column: $0.column, severity: $0.severity.rawValue,
+                    rule: $0.rule, message: $0.message)
+            },
+            summary: Summary(
+                files: files.count, linted: perFile.filter { $0.status == "linted" }.count,
+                skipped: perFile.filter { $0.status == "skipped" }.count,
+                unreadable: perFile.filter { $0.status == "unreadable" }.count, errors: count(.error),
+                warnings: count(.warning), notes: count(.note), hostChecked: hostChecked, perFile: perFile))
+        return Self.encode(document)
+    }
+
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        var parts = split(separator: target, maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return self }
+        let rest = parts.removeLast()
+        return String(parts[0]) + replacement + String(rest)
+    }
+}

@@ -1,0 +1,174 @@
+import Dispatch
+import LibXML
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The offline linter: libvirt's schema and the passthrough rules over many domain files, in
+/// parallel on every core, with one compiled schema shared by all workers.
+public struct Linter: Sendable {
+    /// libvirt's domain schema; `nil` skips the schema check.
+    public var schema: RelaxNGSchema?
+    /// The host, for the rules that need one.
+    public var inventory: HostInventory?
+    /// Only these rule ids (all when empty).
+    public var select: Set<String>
+    /// Never these rule ids.
+    public var ignore: Set<String>
+    /// Called now and then with (files done, files in all), for a progress line.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    /// Creates a linter.
+    public init(
+        schema: RelaxNGSchema?, inventory: HostInventory? = nil, select: Set<String> = [], ignore: Set<String> = [],
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) {
+        self.schema = schema
+        self.inventory = inventory
+        self.select = select
+        self.ignore = ignore
+        self.progress = progress
+    }
+
+    /// Whether a rule runs.
+    public func isEnabled(_ id: String) -> Bool {
+        (select.isEmpty || select.contains(id)) && !ignore.contains(id)
+    }
+
+    /// The files a list of paths names: files as given, directories searched for `*.xml`, `-` as is.
+    public static func files(in paths: [String]) throws(LintError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            if path == "-" {
+                files.append(path)
+                continue
+            }
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                throw LintError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                files += try xmlFiles(under: path)
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    private static func xmlFiles(under directory: String) throws(LintError) -> [String] {
+        guard let handle = opendir(directory) else {
+            throw LintError(path: directory, reason: String(cString: strerror(errno)))
+        }
+        var names: [(String, Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            names.append((name, entry.pointee.d_type == UInt8(DT_DIR)))
+        }
+        closedir(handle)
+        var files: [String] = []
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        for (name, isDirectory) in names.sorted(by: { $0.0 < $1.0 }) {
+            if isDirectory {
+                files += try xmlFiles(under: prefix + name)
+            } else if name.hasSuffix(".xml") {
+                files.append(prefix + name)
+            }
+        }
+        return files
+    }
+
+    /// Lints files (see ``files(in:)``) and returns every finding.
+    public func lint(files: [String]) -> LintReport {
+        let results = Mutex([FileResult?](repeating: nil, count: files.count))
+        let done = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let result = lint(file: files[index])
+            results.withLock { $0[index] = result }
+            let count = done.add(1, ordering: .relaxed).newValue
+            if count % 64 == 0 || count == files.count { progress?(count, files.count) }
+        }
+        var fileResults = results.withLock { $0.compactMap { $0 } }
+        let summaries = fileResults.compactMap(\.summary)
+        for rule in LintRules.all.compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id) {
+            if rule.needsHost && inventory == nil { continue }
+            for finding in rule.check(all: summaries, inventory: inventory) {
+                if let index = fileResults.firstIndex(where: { $0.file == finding.file }) {
+                    fileResults[index].diagnostics.append(finding)
+                }
+            }
+        }
+        for index in fileResults.indices {
+            fileResults[index].diagnostics.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        }
+        return LintReport(files: fileResults, hostChecked: inventory != nil)
+    }
+
+    /// Lints one file.
+    func lint(file: String) -> FileResult {
+        let document: XMLDocument
+        do throws(XMLError) {
+            document = try XMLDocument(contentsOf: file)
+        } catch {
+            if error.code == .unreadable {
+                return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])
+            }
+            let finding = Diagnostic(
+                .error, rule: LintRules.xmlID, error.reason, file: file, line: error.line, column: error.column)
+            return FileResult(file: file, status: .linted, diagnostics: isEnabled(LintRules.xmlID) ? [finding] : [])
+        }
+        let root = document.root
+        guard root.name == "domain" else {
+            return FileResult(file: file, status: .skipped(root: root.name), diagnostics: [])
+        }
+        var diagnostics: [Diagnostic] = []
+        if let schema, isEnabled(LintRules.schemaID) {
+            diagnostics += schema.validate(document).map { violation in
+                Diagnostic(
+                    .error, rule: LintRules.schemaID,
+                    violation.message + (violation.element.map { " (element \($0))" } ?? ""), file: file,
+                    line: violation.line)
+            }
+        }
+        let domain = LintedDomain(file: file, root: root, hostdevs: HostdevElement.all(in: root), inventory: inventory)
+        for rule in LintRules.all where isEnabled(rule.id) && !(rule is any CrossDomainRule) {
+            if rule.needsHost && inventory == nil { continue }
+            diagnostics += rule.check(domain)
+        }
+        return FileResult(file: file, status: .linted, diagnostics: diagnostics, summary: domain.summary)
+    }
+}
+
+/// Why the linter could not run.
+public struct LintError: Error, Sendable, CustomStringConvertible {
+    /// The path that could not be read.
+    public var path: String
+    /// The reason.
+    public var reason: String
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The outcome for one file.
+public struct FileResult: Sendable {
+    /// What happened to a file.
+    public enum Status: Sendable, Equatable {
+        case linted
+        case skipped(root: String)
+        case unreadable(String)
+    }
+
+    /// The file.
+    public var file: String
+    /// What happened to it.
+    public var status: Status
+    /// Its findings.
+    public var diagnostics: [Diagnostic]
+    /// What cross-domain rules need.
+    var summary: LintedDomain.Summary?
+}
