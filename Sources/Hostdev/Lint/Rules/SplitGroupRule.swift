@@ -12,22 +12,23 @@ struct SplitGroupRule: CrossDomainRule {
 
     func check(all domains: [LintedDomain.Summary], inventory: HostInventory?) -> [Diagnostic] {
         guard let inventory else { return [] }
-        var holder: [Int: LintedDomain.Summary] = [:]
+        // Per group, the first domain holding each address; the same device twice is another rule's finding.
+        var holders: [Int: [(address: PCIAddress, file: String)]] = [:]
         var findings: [Diagnostic] = []
         for domain in domains {
             for (source, line, column) in domain.sources {
                 guard let address = source.pciAddress, let group = inventory.device(at: address)?.pci?.iommuGroup else {
                     continue
                 }
-                if let other = holder[group], other.file != domain.file {
+                let others = (holders[group] ?? []).filter { $0.file != domain.file && $0.address != address }
+                if let other = others.first {
                     findings.append(
                         Diagnostic(
                             severity, rule: id,
-                            "IOMMU group \(group) is split: \(address.nodeDeviceName) is here, and \(other.file) holds another device of the group",
+                            "IOMMU group \(group) is split: \(address.nodeDeviceName) is here, and \(other.file) holds \(other.address.nodeDeviceName) of the same group",
                             file: domain.file, line: line, column: column))
-                } else if holder[group] == nil {
-                    holder[group] = domain
                 }
+                holders[group, default: []].append((address, domain.file))
             }
         }
         return findings

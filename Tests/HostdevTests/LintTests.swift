@@ -1,0 +1,143 @@
+import Hostdev
+import LibXML
+import Testing
+
+@Suite("hostdev lint: rules")
+struct LintRuleTests {
+    static let fixtures = Repository.root + "/Tests/Fixtures/lint"
+    static let inventory = Result { try InventorySource.snapshot(path: Repository.sampleHost).load() }
+    static let schema = Result { try RelaxNGSchema.libvirtDomain() }
+
+    static func lint(_ paths: [String], select: Set<String> = []) throws -> LintReport {
+        let linter = Linter(schema: try schema.get(), inventory: try inventory.get(), select: select)
+        return linter.lint(files: try Linter.files(in: paths.map { fixtures + "/" + $0 }))
+    }
+
+    static let perFileRules = [
+        "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
+        "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
+        "rom-file-missing", "schema",
+    ]
+
+    @Test(arguments: perFileRules)
+    func eachRuleFiresOnItsFileAndNotOnACleanOne(rule: String) throws {
+        let triggered = try Self.lint([rule + ".xml"], select: [rule])
+        #expect(triggered.diagnostics.contains { $0.rule == rule }, "\(triggered.text())")
+        // libxml2 gives some schema violations ("Extra element … in interleave") no line, as in xmllint.
+        #expect(triggered.diagnostics.contains { $0.rule == rule && $0.line != nil })
+        let clean = try Self.lint(["clean.xml"], select: [rule])
+        #expect(clean.diagnostics.isEmpty, "\(clean.text())")
+    }
+
+    @Test func cleanFileIsCleanUnderEveryRule() throws {
+        #expect(try Self.lint(["clean.xml"]).diagnostics.isEmpty)
+    }
+
+    @Test func aDeviceInTwoDomainsOfOneRun() throws {
+        let report = try Self.lint(["two-domains"], select: ["device-in-two-domains"])
+        #expect(report.diagnostics.count == 1)
+        #expect(report.diagnostics[0].file?.hasSuffix("second.xml") == true)
+        #expect(report.diagnostics[0].message.contains("first.xml"))
+        #expect(try Self.lint(["two-domains/first.xml"], select: ["device-in-two-domains"]).diagnostics.isEmpty)
+    }
+
+    @Test func aGroupSplitAcrossDomains() throws {
+        let report = try Self.lint(["split-group"], select: ["iommu-group-split"])
+        #expect(report.diagnostics.count == 1)
+        #expect(report.diagnostics[0].message.contains("IOMMU group 1 is split"))
+        // Each domain alone is complete thanks to its placeholder.
+        #expect(try Self.lint(["split-group"], select: [IOMMUGroupCheck.rule]).diagnostics.isEmpty)
+    }
+
+    @Test func theGroupMessageIsTheTransformsOwn() throws {
+        let lint = try Self.lint(["iommu-group-incomplete.xml"], select: [IOMMUGroupCheck.rule]).diagnostics[0]
+        let request = try VMCreateRequest.decode(Array(#"[{"type":"hostdev","device":"pci_0000_01_00_0"}]"#.utf8))
+        let transform = try PassthroughTransform.run(
+            domainXML: nil, request: request, inventory: try Self.inventory.get())
+        #expect(transform.diagnostics.first { $0.rule == IOMMUGroupCheck.rule }?.message == lint.message)
+    }
+
+    @Test func hostRulesAreSkippedWithoutAHost() throws {
+        let linter = Linter(schema: nil, inventory: nil)
+        let report = linter.lint(files: [Self.fixtures + "/device-missing.xml"])
+        #expect(report.diagnostics.isEmpty)
+        #expect(report.summaryLine.contains("host rules skipped"))
+    }
+
+    @Test func everyRuleHasAnExplanation() {
+        for id in LintRules.ids {
+            let text = LintRules.explain(id)
+            #expect(text?.hasPrefix(id) == true && (text?.count ?? 0) > 60, "\(id)")
+        }
+        #expect(LintRules.explain("no-such-rule") == nil)
+    }
+}
+
+@Suite("hostdev lint: output and exit codes")
+struct LintOutputTests {
+    static let fixtures = "Tests/Fixtures/lint"
+
+    static func run(_ arguments: [String], stdin: String = "") -> CommandResult {
+        TransformCommandTests.run(["lint"] + arguments, stdin: stdin)
+    }
+
+    @Test(arguments: ["text", "json", "sarif"])
+    func aMixedDirectoryInEveryFormat(format: String) {
+        let result = Self.run([
+            Self.fixtures + "/mixed", "--snapshot", "Samples/hosts/sample-host.xml", "--format", format,
+        ])
+        #expect(result.status == 1)
+        Golden.check(result.stdout, named: "lint/mixed.\(format)")
+    }
+
+    @Test func everyRuleFileInText() {
+        let files = LintRuleTests.perFileRules.map { Self.fixtures + "/" + $0 + ".xml" }
+        let result = Self.run(
+            files + [
+                "--snapshot", "Samples/hosts/sample-host.xml", "--ignore", "device-in-two-domains,iommu-group-split",
+            ])
+        #expect(result.status == 1)
+        Golden.check(result.stdout, named: "lint/rules.text")
+    }
+
+    @Test func cleanExitsZero() {
+        let result = Self.run([Self.fixtures + "/clean.xml", "--snapshot", "Samples/hosts/sample-host.xml"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == "1 file: 1 linted; 0 errors, 0 warnings\n")
+    }
+
+    @Test func warningsAloneExitZero() {
+        let result = Self.run([Self.fixtures + "/migration-marker-missing.xml"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("warning:"))
+    }
+
+    @Test func standardInput() {
+        let text = readFile(Repository.root + "/" + Self.fixtures + "/schema.xml") ?? ""
+        let result = Self.run(["-", "--select", "schema"], stdin: text)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("-:"))
+    }
+
+    @Test func couldNotRunExitsTwo() {
+        let missing = Self.run(["/nonexistent/domains"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/domains"))
+        let noSchema = Self.run([Self.fixtures + "/clean.xml", "--schemas", "/nonexistent"])
+        #expect(noSchema.status == 2)
+        #expect(noSchema.stderr.contains("/nonexistent/domain.rng"))
+        let badRule = Self.run([Self.fixtures + "/clean.xml", "--select", "no-such-rule"])
+        #expect(badRule.status == 2)
+    }
+
+    @Test func explainPrintsTheRule() {
+        let result = Self.run(["--explain", "iommu-group-incomplete"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("group N is not viable"))
+    }
+
+    @Test func ignoreSchemaRunsThePassthroughRulesAlone() {
+        let result = Self.run([Self.fixtures + "/schema.xml", "--ignore", "schema"])
+        #expect(result.status == 0)
+    }
+}
