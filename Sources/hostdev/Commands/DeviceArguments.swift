@@ -6,6 +6,12 @@ struct DeviceArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Node-device names (pci_0000_01_00_0).", valueName: "name"))
     var names: [String]
 
+    init() {}
+
+    init(names: [String]) {
+        self.names = names
+    }
+
     /// The parsed names; a malformed one is bad input (exit 2).
     func parsed() throws -> [DeviceName] {
         try names.map { name in

@@ -1,9 +1,38 @@
 import ArgumentParser
+import Hostdev
 
+/// `hostdev doctor`: is this host ready to pass these devices through?
 struct DoctorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "doctor", abstract: "(not available yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the host for passthrough: IOMMU, vfio, group viability, /dev/vfio permissions.",
+        discussion: """
+            Each check prints ok, warning, error or unknown (the source cannot see it), the evidence it \
+            read, and a fix. Without DEVICE, the devices owned by the host's domains are checked. Exit 0 \
+            when nothing is an error, 1 otherwise.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: ArgumentHelp("Devices to check (pci_0000_01_00_0).", valueName: "device"))
+    var devices: [String] = []
+
+    @OptionGroup var host: HostOptions
+
+    @Option(name: .customLong("qemu-user"), help: "The user QEMU runs as.")
+    var qemuUser = "qemu"
+
+    @Option(help: "Output format.")
+    var format: Format = .text
 
     func run() throws {
-        try reportingFailures { throw CommandFailure.usage("'doctor' is not available yet") }
+        var failed = false
+        try reportingFailures {
+            let names = try DeviceArguments(names: devices).parsed()
+            let report = Doctor(inventory: try host.loadInventory(), qemuUser: qemuUser).run(devices: names)
+            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            failed = report.hasErrors
+        }
+        if failed { throw ExitCode(1) }
     }
 }

@@ -1,0 +1,282 @@
+import FoundationEssentials
+
+/// `hostdev doctor`: checks a host for passthrough, device by device, with evidence and fix-its.
+public struct Doctor: Sendable {
+    /// The host.
+    public let inventory: HostInventory
+    /// The user QEMU runs as (`qemu`, as VDSM assumes).
+    public let qemuUser: String
+
+    /// Creates a doctor for a host.
+    public init(inventory: HostInventory, qemuUser: String = "qemu") {
+        self.inventory = inventory
+        self.qemuUser = qemuUser
+    }
+
+    /// Runs every host check, then the device checks for `devices` (or, when empty, for every device a
+    /// domain on the host owns).
+    public func run(devices names: [DeviceName] = []) -> DoctorReport {
+        var checks = hostChecks()
+        var devices: [HostDevice] = []
+        var unknown: [DeviceName] = []
+        for name in names {
+            if let device = inventory.device(named: name) { devices.append(device) } else { unknown.append(name) }
+        }
+        for name in unknown {
+            checks.append(DoctorCheck("\(name)", .error, evidence: ["\(name) is not a device of \(inventory.origin)"]))
+        }
+        if names.isEmpty {
+            devices = inventory.devices.filter { !inventory.owners(of: $0).isEmpty }
+        }
+        for device in devices { checks += deviceChecks(device) }
+        checks += splitGroupChecks()
+        return DoctorReport(checks: checks, origin: inventory.origin)
+    }
+
+    // MARK: The host
+
+    func hostChecks() -> [DoctorCheck] {
+        let facts = inventory.facts
+        var checks: [DoctorCheck] = []
+        if let options = facts.enabledIOMMUOptions {
+            checks.append(
+                options.isEmpty
+                    ? DoctorCheck(
+                        "IOMMU on the kernel command line", .error,
+                        evidence: ["/proc/cmdline: \(facts.kernelCommandLine ?? "")"],
+                        fixIt:
+                            "add intel_iommu=on (Intel) or amd_iommu=on (AMD) to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub and reboot"
+                    )
+                    : DoctorCheck(
+                        "IOMMU on the kernel command line", .ok,
+                        evidence: ["/proc/cmdline has \(options.joined(separator: " "))"]))
+        } else if let support = facts.libvirtIOMMUSupport {
+            checks.append(
+                DoctorCheck(
+                    "IOMMU enabled", support ? .ok : .error,
+                    evidence: ["libvirt reports <iommu support='\(support ? "yes" : "no")'/>"],
+                    fixIt: support
+                        ? nil
+                        : "enable VT-d or AMD-Vi in the firmware and add intel_iommu=on or amd_iommu=on to the kernel command line"
+                ))
+        } else {
+            checks.append(.unknown("IOMMU on the kernel command line", "the kernel command line"))
+        }
+        if let iommus = facts.registeredIOMMUs {
+            checks.append(
+                iommus.isEmpty
+                    ? DoctorCheck(
+                        "IOMMU registered", .error, evidence: ["/sys/class/iommu is empty"],
+                        fixIt:
+                            "enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup; the kernel found no IOMMU"
+                    )
+                    : DoctorCheck(
+                        "IOMMU registered", .ok, evidence: ["/sys/class/iommu: " + iommus.joined(separator: ", ")]))
+        } else {
+            checks.append(.unknown("IOMMU registered", "/sys/class/iommu"))
+        }
+        let groups = inventory.groupNumbers.count
+        checks.append(
+            groups > 0
+                ? DoctorCheck("IOMMU groups", .ok, evidence: ["\(groups) IOMMU groups"])
+                : DoctorCheck(
+                    "IOMMU groups", .error, evidence: ["no device has an IOMMU group"],
+                    fixIt:
+                        "turn the IOMMU on (firmware and kernel command line); without groups vfio cannot assign anything"
+                ))
+        switch facts.interruptRemapping {
+        case true?:
+            checks.append(
+                DoctorCheck("interrupt remapping", .ok, evidence: ["/proc/interrupts shows IR- (remapped) interrupts"]))
+        case false?:
+            checks.append(
+                DoctorCheck(
+                    "interrupt remapping", .warning,
+                    evidence: ["the kernel command line turns it off (intremap=off or nointremap)"],
+                    fixIt:
+                        "remove intremap=off/nointremap; without remapping vfio refuses devices unless allow_unsafe_interrupts is set"
+                ))
+        case nil:
+            checks.append(
+                DoctorCheck(
+                    "interrupt remapping", .warning,
+                    evidence: ["cannot be confirmed from what the source shows (no IR- entries in /proc/interrupts)"],
+                    fixIt: "check `dmesg | grep -i remapping` for \"Enabled IRQ remapping\""))
+        }
+        switch facts.allowUnsafeInterrupts {
+        case true?:
+            checks.append(
+                DoctorCheck(
+                    "allow_unsafe_interrupts", .warning,
+                    evidence: ["vfio_iommu_type1.allow_unsafe_interrupts=Y"],
+                    fixIt:
+                        "a guest can forge MSI interrupts into the host without interrupt remapping: use it only on hosts that lack remapping and whose guests are trusted; remove vfio_iommu_type1.allow_unsafe_interrupts=1 otherwise"
+                ))
+        case false?:
+            checks.append(
+                DoctorCheck("allow_unsafe_interrupts", .ok, evidence: ["vfio_iommu_type1.allow_unsafe_interrupts=N"]))
+        case nil:
+            checks.append(.unknown("allow_unsafe_interrupts", "vfio_iommu_type1's allow_unsafe_interrupts"))
+        }
+        if let container = facts.vfioContainerPresent {
+            checks.append(
+                DoctorCheck(
+                    "/dev/vfio/vfio", container ? .ok : .error,
+                    evidence: [container ? "/dev/vfio/vfio exists" : "/dev/vfio/vfio is missing"],
+                    fixIt: container ? nil : "modprobe vfio-pci (and add it to /etc/modules-load.d/vfio.conf)"))
+        } else {
+            checks.append(.unknown("/dev/vfio/vfio", "/dev/vfio"))
+        }
+        if let driver = facts.vfioPCIDriverPresent {
+            checks.append(
+                DoctorCheck(
+                    "vfio-pci driver", driver ? .ok : .error,
+                    evidence: [
+                        driver ? "/sys/bus/pci/drivers/vfio-pci exists" : "the vfio-pci driver is not registered"
+                    ],
+                    fixIt: driver ? nil : "modprobe vfio-pci"))
+        } else {
+            checks.append(.unknown("vfio-pci driver", "the vfio-pci driver"))
+        }
+        return checks
+    }
+
+    // MARK: Devices
+
+    /// Drivers that leave a group viable: vfio's own and the legacy stub.
+    static let viableDrivers: Set<String> = ["vfio-pci", "pci-stub"]
+
+    func deviceChecks(_ device: HostDevice) -> [DoctorCheck] {
+        guard let pci = device.pci else {
+            return [DoctorCheck(device.name, .ok, evidence: ["\(device.capability) device: no IOMMU group involved"])]
+        }
+        guard let group = pci.iommuGroup else {
+            return [
+                DoctorCheck(
+                    "\(device.name): IOMMU group", .error, evidence: ["\(device.name) has no IOMMU group"],
+                    fixIt: "enable the IOMMU; vfio cannot assign a device without a group")
+            ]
+        }
+        var checks: [DoctorCheck] = []
+        var evidence: [String] = []
+        var breaking: [String] = []
+        for address in inventory.groupMembers(group) {
+            let member = inventory.device(at: address)
+            let driver = member?.driver
+            let bridge = member?.pci?.isBridge ?? false
+            let fine = bridge || driver == nil || Self.viableDrivers.contains(driver!)
+            let what =
+                "\(address.nodeDeviceName): " + (driver.map { "driver \($0)" } ?? "no driver")
+                + (bridge ? " (bridge)" : "")
+            evidence.append(what)
+            if !fine { breaking.append(address.nodeDeviceName + " (\(driver!))") }
+        }
+        if breaking.isEmpty {
+            checks.append(DoctorCheck("\(device.name): IOMMU group \(group) viable", .ok, evidence: evidence))
+        } else {
+            checks.append(
+                DoctorCheck(
+                    "\(device.name): IOMMU group \(group) viable", .error,
+                    evidence: evidence + ["not bound to vfio-pci: " + breaking.joined(separator: ", ")],
+                    fixIt: "hostdev detach " + breaking.map { String($0.prefix { $0 != " " }) }.joined(separator: " ")
+                        + " (or assign the whole group: hostdev transform --include-group)"))
+        }
+        checks.append(vfioNodeCheck(device: device, group: group))
+        let owners = inventory.owners(of: device)
+        if owners.count > 1 {
+            checks.append(
+                DoctorCheck(
+                    "\(device.name): one owner", .error,
+                    evidence: ["owned by " + owners.map { "'\($0.name)'" }.joined(separator: " and ")],
+                    fixIt: "remove it from all but one domain; only one can start"))
+        }
+        return checks
+    }
+
+    func vfioNodeCheck(device: HostDevice, group: Int) -> DoctorCheck {
+        let name = "\(device.name): /dev/vfio/\(group) usable by \(qemuUser)"
+        guard let nodes = inventory.facts.vfioGroupNodes else { return .unknown(name, "/dev/vfio/\(group)") }
+        guard let node = nodes[group] else {
+            return DoctorCheck(
+                name, .error, evidence: ["/dev/vfio/\(group) does not exist: the group is not bound to vfio-pci"],
+                fixIt: "hostdev detach \(device.name)")
+        }
+        let described = "/dev/vfio/\(group) is \(owner(node)) mode 0\(String(node.mode & 0o777, radix: 8))"
+        guard let accounts = inventory.facts.accounts, let user = accounts.users[qemuUser] else {
+            return DoctorCheck(name, .unknown, evidence: [described, "user \(qemuUser) is unknown to this source"])
+        }
+        let groups = Set([user.gid] + accounts.groups.filter { $0.value.members.contains(qemuUser) }.map(\.key))
+        let bits: UInt32 =
+            user.uid == 0
+            ? 0o6
+            : node.uid == user.uid
+                ? (node.mode >> 6) & 0o6 : groups.contains(node.gid) ? (node.mode >> 3) & 0o6 : node.mode & 0o6
+        if bits == 0o6 {
+            return DoctorCheck(name, .ok, evidence: [described])
+        }
+        return DoctorCheck(
+            name, .error, evidence: [described, "\(qemuUser) (uid \(user.uid)) cannot read and write it"],
+            fixIt: "chown \(qemuUser) /dev/vfio/\(group) (libvirt does it when it starts the guest; a udev rule "
+                + "SUBSYSTEM==\"vfio\", OWNER=\"\(qemuUser)\" keeps it so)")
+    }
+
+    private func owner(_ node: FileNode) -> String {
+        let user = inventory.facts.accounts?.users.first { $0.value.uid == node.uid }?.key ?? String(node.uid)
+        let group = inventory.facts.accounts?.groups[node.gid]?.name ?? String(node.gid)
+        return "\(user):\(group)"
+    }
+
+    /// Groups whose devices belong to more than one domain.
+    func splitGroupChecks() -> [DoctorCheck] {
+        var checks: [DoctorCheck] = []
+        for group in inventory.groupNumbers {
+            var owners: [String: [String]] = [:]
+            for address in inventory.groupMembers(group) {
+                guard let device = inventory.device(at: address) else { continue }
+                for owner in inventory.owners(of: device) { owners[owner.name, default: []].append(device.name) }
+            }
+            guard owners.count > 1 else { continue }
+            checks.append(
+                DoctorCheck(
+                    "IOMMU group \(group) in one domain", .error,
+                    evidence: owners.sorted { $0.key < $1.key }.map {
+                        "'\($0.key)' holds \($0.value.joined(separator: ", "))"
+                    },
+                    fixIt: "give the whole group to one domain"))
+        }
+        return checks
+    }
+}
+
+/// Every check of a doctor run.
+public struct DoctorReport: Sendable, Encodable {
+    /// The checks, host checks first.
+    public var checks: [DoctorCheck]
+    /// The host's source.
+    public var origin: String
+
+    /// Whether any check is an error (exit 1).
+    public var hasErrors: Bool { checks.contains { $0.status == .error } }
+
+    /// Lines for people.
+    public func text() -> String {
+        var lines: [String] = []
+        for check in checks {
+            lines.append("[\(check.status.rawValue.uppercased())] \(check.name)")
+            lines += check.evidence.map { "    " + $0 }
+            if let fixIt = check.fixIt { lines.append("    fix: " + fixIt) }
+        }
+        let counts = [DoctorCheck.Status.error, .warning, .unknown].map { status in
+            "\(checks.filter { $0.status == status }.count) \(status.rawValue)"
+        }
+        lines.append("\(checks.count) checks on \(origin): " + counts.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as JSON.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

@@ -1,0 +1,35 @@
+/// One check of `hostdev doctor`: its status, the evidence it read, and what to run about it.
+public struct DoctorCheck: Sendable, Equatable, Encodable {
+    /// A check's outcome.
+    public enum Status: String, Sendable, Encodable, Comparable {
+        case ok, unknown, warning, error
+
+        public static func < (lhs: Status, rhs: Status) -> Bool {
+            [Status.ok, .unknown, .warning, .error].firstIndex(of: lhs)! < [Status.ok, .unknown, .warning, .error]
+                .firstIndex(of: rhs)!
+        }
+    }
+
+    /// What was checked, in a few words.
+    public var name: String
+    /// The outcome.
+    public var status: Status
+    /// What was read, one line each.
+    public var evidence: [String]
+    /// What to run or change, when something is wrong.
+    public var fixIt: String?
+
+    /// Creates a check result.
+    public init(_ name: String, _ status: Status, evidence: [String], fixIt: String? = nil) {
+        self.name = name
+        self.status = status
+        self.evidence = evidence
+        self.fixIt = fixIt
+    }
+
+    /// A check the source cannot answer.
+    static func unknown(_ name: String, _ what: String) -> DoctorCheck {
+        DoctorCheck(
+            name, .unknown, evidence: ["\(what) is unknown from this source; run doctor with --sysfs / on the host"])
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Hostdev
+import Testing
+
+@Suite("hostdev doctor on fake roots")
+struct DoctorTests {
+    static let sample = Result { try InventorySource.snapshot(path: Repository.sampleHost).load() }
+    static let passwd = "root:x:0:0::/root:/bin/sh\nqemu:x:107:107::/:/sbin/nologin\n"
+    static let group = "root:x:0:\nkvm:x:36:qemu\nqemu:x:107:\n"
+
+    /// A healthy host: IOMMU on, interrupts remapped, the GPU's group bound to vfio-pci, nodes owned by qemu.
+    static func healthy() throws -> FakeSysfs {
+        var devices = try sample.get().devices
+        for index in devices.indices where ["pci_0000_01_00_0", "pci_0000_01_00_1"].contains(devices[index].name) {
+            devices[index].driver = "vfio-pci"
+        }
+        let tree = try FakeSysfs(mirroring: HostInventory(devices: devices, domains: [], origin: "sample"))
+        try tree.accounts(passwd: passwd, group: group)
+        try tree.vfioNode(group: 1, uid: 107, gid: 107, mode: 0o600)
+        try tree.write("proc/interrupts", " 24:  0  IR-PCI-MSI 524288-edge  vfio-msi[0](0000:01:00.0)\n")
+        try tree.write("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n")
+        return tree
+    }
+
+    static func doctor(_ tree: FakeSysfs, _ devices: [String] = ["pci_0000_01_00_0"]) -> CommandResult {
+        HostdevBinary.run(["doctor"] + devices + ["--sysfs", tree.root])
+    }
+
+    @Test func aHealthyHostPasses() throws {
+        let tree = try Self.healthy()
+        let result = Self.doctor(tree)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(!result.stdout.contains("[ERROR]") && !result.stdout.contains("[WARNING]"), "\(result.stdout)")
+        Golden.check(result.stdout.replacingOccurrences(of: tree.root, with: "ROOT"), named: "doctor/healthy.text")
+    }
+
+    @Test func noIOMMUOnTheCommandLine() throws {
+        let tree = try Self.healthy()
+        try tree.write("proc/cmdline", "BOOT_IMAGE=/vmlinuz ro quiet\n")
+        let result = Self.doctor(tree)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[ERROR] IOMMU on the kernel command line"))
+        #expect(result.stdout.contains("intel_iommu=on"))
+    }
+
+    @Test func noIOMMURegistered() throws {
+        let tree = try Self.healthy()
+        try FileManager.default.removeItem(atPath: tree.root + "/sys/class/iommu/dmar0")
+        let result = Self.doctor(tree)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[ERROR] IOMMU registered"))
+    }
+
+    @Test func vfioNodeNotWritableByQEMU() throws {
+        let tree = try Self.healthy()
+        try tree.vfioNode(group: 1, uid: 0, gid: 0, mode: 0o600)
+        let result = Self.doctor(tree)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("/dev/vfio/1 is root:root mode 0600"))
+        #expect(result.stdout.contains("chown qemu /dev/vfio/1"))
+        // Group membership counts: kvm (36) has qemu as a member.
+        try tree.vfioNode(group: 1, uid: 0, gid: 36, mode: 0o660)
+        #expect(Self.doctor(tree).status == 0)
+    }
+
+    @Test func groupNotViable() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        try tree.accounts(passwd: Self.passwd, group: Self.group)
+        let result = Self.doctor(tree, ["pci_0000_00_1f_3"])
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains(
+                "not bound to vfio-pci: pci_0000_00_1f_3 (snd_hda_intel), pci_0000_00_1f_4 (i801_smbus), pci_0000_00_1f_5 (intel-spi)"
+            ))
+        #expect(result.stdout.contains("fix: hostdev detach pci_0000_00_1f_3 pci_0000_00_1f_4 pci_0000_00_1f_5"))
+    }
+
+    @Test func unsafeInterruptsAreAWarningNamingTheRisk() throws {
+        let tree = try Self.healthy()
+        try tree.write("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")
+        let result = Self.doctor(tree)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("[WARNING] allow_unsafe_interrupts"))
+        #expect(result.stdout.contains("forge MSI interrupts"))
+    }
+
+    @Test func missingVFIO() throws {
+        let tree = try Self.healthy()
+        try FileManager.default.removeItem(atPath: tree.root + "/dev/vfio/vfio")
+        try FileManager.default.removeItem(atPath: tree.root + "/sys/bus/pci/drivers/vfio-pci")
+        let result = Self.doctor(tree, [])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[ERROR] /dev/vfio/vfio") && result.stdout.contains("modprobe vfio-pci"))
+    }
+
+    @Test func twoOwnersAndASplitGroup() throws {
+        let base = try Self.sample.get()
+        let gpu = try PCIAddress(sysfsName: "0000:01:00.0")
+        let audio = try PCIAddress(sysfsName: "0000:01:00.1")
+        let domains =
+            base.domains + [
+                HostDomain(name: "a", uuid: nil, isActive: false, hostdevSources: [.pci(gpu)], xml: ""),
+                HostDomain(name: "b", uuid: nil, isActive: false, hostdevSources: [.pci(gpu)], xml: ""),
+                HostDomain(name: "c", uuid: nil, isActive: false, hostdevSources: [.pci(audio)], xml: ""),
+            ]
+        let inventory = HostInventory(devices: base.devices, domains: domains, facts: base.facts, origin: base.origin)
+        let report = Doctor(inventory: inventory).run()
+        #expect(report.hasErrors)
+        #expect(report.checks.contains { $0.name == "pci_0000_01_00_0: one owner" && $0.status == .error })
+        #expect(
+            report.checks.contains {
+                $0.name == "IOMMU group 1 in one domain" && $0.evidence.contains("'c' holds pci_0000_01_00_1")
+            })
+    }
+
+    @Test func unknownDevicesAndBadNames() throws {
+        let tree = try Self.healthy()
+        #expect(Self.doctor(tree, ["pci_0000_09_00_0"]).status == 1)
+        #expect(Self.doctor(tree, ["pci_../../etc"]).status == 2)
+    }
+}
+
+@Suite("hostdev explain")
+struct ExplainTests {
+    static let logs = Repository.root + "/Tests/Fixtures/explain"
+
+    @Test(arguments: ["permission-denied", "group-not-viable", "libvirt-errors"])
+    func explainsWithTheSampleHost(log: String) {
+        let result = HostdevBinary.run(["explain", Self.logs + "/\(log).log", "--snapshot", Repository.sampleHost])
+        #expect(result.status == 0)
+        Golden.check(
+            result.stdout.replacingOccurrences(of: Repository.root, with: "REPO"), named: "explain/\(log).text")
+    }
+
+    @Test func namesTheNodeOwnerAndModeWithASysfsHost() throws {
+        let tree = try DoctorTests.healthy()
+        try tree.vfioNode(group: 1, uid: 0, gid: 0, mode: 0o600)
+        let result = HostdevBinary.run(["explain", Self.logs + "/permission-denied.log", "--sysfs", tree.root])
+        #expect(result.stdout.contains("host: /dev/vfio/1 is root:root mode 0600"))
+    }
+
+    @Test func recognisesEveryFamilyAndCountsTheRest() throws {
+        let text = try String(contentsOfFile: Self.logs + "/libvirt-errors.log", encoding: .utf8)
+        let report = LogExplainer().explain(Array(text.utf8))
+        #expect(
+            Set(report.explanations.map(\.failure)) == [
+                "in-use-by-driver", "unmanaged-not-detached", "migration-refused", "vfio-unsupported", "no-such-device",
+                "locked-memory",
+            ])
+        #expect(report.unrecognised == 2)
+    }
+
+    @Test func jsonAndStandardInput() {
+        let result = HostdevBinary.run(["explain", "--format", "json"], stdin: "vfio: failed to get group 7\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"failure\" : \"failed-to-get-group\""))
+        #expect(result.stdout.contains("IOMMU group 7"))
+    }
+
+    @Test func binaryAndHugeLinesNeverCrash() {
+        var bytes: [UInt8] = [0xFF, 0xFE, 0, 0xC3, 0x28]
+        bytes += Array(String(repeating: "x", count: 100_000).utf8) + [10]
+        bytes += Array("group 3 is not viable\n".utf8)
+        let report = LogExplainer().explain(bytes)
+        #expect(report.explanations.map(\.failure) == ["group-not-viable"])
+        #expect(report.unrecognised == 1)
+    }
+
+    @Test func aMissingLogIsBadInput() {
+        let result = HostdevBinary.run(["explain", "/nonexistent.log"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent.log"))
+    }
+}
