@@ -7,6 +7,7 @@ mkdir -p "$corpus"
 case "$target" in
     xml | transform) find Samples -name '*.xml' -exec cp {} "$corpus"/ \; ;;
     vmcreate) find Samples -name '*.json' -exec cp {} "$corpus"/ \; ;;
+    explain) cp Tests/Fixtures/explain/*.log "$corpus"/ ;;
     *) [ -d "Samples/fuzz/$target" ] && cp Samples/fuzz/"$target"/* "$corpus"/ ;;
 esac
 [ -d "Tests/Fixtures/fuzz/$target" ] && cp Tests/Fixtures/fuzz/"$target"/* "$corpus"/ || true

@@ -8,12 +8,22 @@ enum FuzzTarget: String, CaseIterable {
     case xml
     /// Device names and PCI addresses: accepted names round-trip through their canonical form.
     case names
+    /// vmCreate parameters: decoded or refused, never a crash.
+    case vmcreate
+    /// The transform of arbitrary domain XML (a GPU request on the sample host): when it succeeds,
+    /// running it again on its own output changes nothing.
+    case transform
+    /// Log explanation: any bytes, never a crash, every line counted once.
+    case explain
 
     /// Runs the target on one input.
     func run(_ bytes: [UInt8]) {
         switch self {
         case .xml: Self.xml(bytes)
         case .names: Self.names(bytes)
+        case .vmcreate: _ = try? VMCreateRequest.decode(bytes, source: "fuzz")
+        case .transform: Self.transform(bytes)
+        case .explain: Self.explain(bytes)
         }
     }
 
@@ -25,6 +35,45 @@ enum FuzzTarget: String, CaseIterable {
             preconditionFailure("serialized output does not parse again")
         }
         precondition((try? reparsed.serialized()) == once, "serialization is not a fixed point")
+    }
+
+    /// The sample host, built in memory so the harness needs no file.
+    nonisolated(unsafe) private static let host: HostInventory = {
+        func pci(_ name: String, _ group: Int, _ members: [String], classCode: UInt32 = 0x030000, driver: String?)
+            -> HostDevice
+        {
+            let address = try! DeviceName(name).pciAddress!
+            return HostDevice(
+                name: name, parent: "computer", capability: "pci", driver: driver,
+                pci: PCIDetails(
+                    address: address, vendorID: 0x10de, productID: 0x2204, classCode: classCode, iommuGroup: group,
+                    iommuGroupMembers: members.map { try! DeviceName($0).pciAddress! }))
+        }
+        let group = ["pci_0000_00_01_0", "pci_0000_01_00_0", "pci_0000_01_00_1"]
+        return HostInventory(
+            devices: [
+                pci("pci_0000_00_01_0", 1, group, classCode: 0x060400, driver: "pcieport"),
+                pci("pci_0000_01_00_0", 1, group, driver: "nvidia"),
+                pci("pci_0000_01_00_1", 1, group, classCode: 0x040300, driver: nil),
+            ], domains: [], origin: "fuzz host")
+    }()
+
+    nonisolated(unsafe) private static let request = try! VMCreateRequest.decode(
+        Array(#"[{"type":"hostdev","device":"pci_0000_01_00_0"},{"type":"hostdev","device":"pci_0000_01_00_1"}]"#.utf8))
+
+    private static func transform(_ bytes: [UInt8]) {
+        guard let first = try? PassthroughTransform.run(domainXML: bytes, request: request, inventory: host),
+            let output = first.xml
+        else { return }
+        guard let second = try? PassthroughTransform.run(domainXML: output, request: request, inventory: host) else {
+            preconditionFailure("the transform's own output does not transform again")
+        }
+        precondition(second.xml == output, "the transform is not idempotent")
+    }
+
+    private static func explain(_ bytes: [UInt8]) {
+        let report = LogExplainer(inventory: host).explain(bytes)
+        precondition(report.explanations.count + report.unrecognised <= report.linesRead, "lines counted twice")
     }
 
     private static func names(_ bytes: [UInt8]) {
