@@ -34,6 +34,8 @@ let package = Package(
         // libFuzzer targets (built with -sanitize=fuzzer -DFUZZING by `make fuzz`); a replay tool otherwise.
         .target(name: "CFuzzSupport"),
         .executableTarget(name: "HostdevFuzz", dependencies: ["Hostdev", "LibXML", "CFuzzSupport"]),
+        // The library transform's throughput, for Benchmarks/run.sh.
+        .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
         .testTarget(name: "HostdevTests", dependencies: ["Hostdev"]),

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every benchmark, in one go: the transform, the linter and the inventory, each against a named peer
+# measured in the same run (ratios, not absolute times), then the machine it ran on.
+#
+#   Benchmarks/run.sh [CORPUS_DIR]   (default: ../shared/corpus/libvirt-9.0.0; lint is skipped without it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-../shared/corpus/libvirt-9.0.0}
+echo "== transform =="
+bash Benchmarks/transform.sh
+echo
+if [ -d "$corpus/domains" ]; then
+    echo "== lint =="
+    bash Benchmarks/lint.sh "$corpus/domains" 2>&1 | grep -v "Warning: Ignoring non-zero exit code" | grep -v '^ *$'
+    echo
+fi
+echo "== inventory =="
+bash Benchmarks/inventory.sh 750 1500 3000 6000
