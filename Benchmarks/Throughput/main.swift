@@ -50,7 +50,8 @@ struct Workload: Sendable {
 let workload = Workload(domain: domain, request: request, inventory: inventory)
 
 let cores = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-for (label, checked) in [("without schema check", nil), ("with domain.rng check", schema)] as [(String, RelaxNGSchema?)] {
+for (label, checked) in [("without schema check", nil), ("with domain.rng check", schema)] as [(String, RelaxNGSchema?)]
+{
     let single = Double(workload.transforms(for: seconds, schema: checked)) / seconds
     let total = Atomic<Int>(0)
     DispatchQueue.concurrentPerform(iterations: cores) { _ in
