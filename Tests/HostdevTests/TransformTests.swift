@@ -201,3 +201,14 @@ struct VMCreateTests {
         #expect(throws: VMCreateError.self) { try VMCreateRequest.decode(huge) }
     }
 }
+
+@Suite("The transform: SCSI")
+struct TransformSCSITests {
+    @Test func scsiHostdevsAreWrittenAsVDSMWritesThem() throws {
+        let result = try TransformTests.transform(nil, #"[{"type":"hostdev","device":"scsi_0_0_0_0"}]"#)
+        let xml = try #require(result.xmlString)
+        #expect(xml.contains(#"<hostdev mode="subsystem" type="scsi" managed="no" rawio="yes">"#))
+        #expect(xml.contains(#"<adapter name="scsi_host0"/>"#))
+        #expect(xml.contains(#"<address bus="0" target="0" unit="0"/>"#))
+    }
+}
