@@ -44,8 +44,10 @@ fuzz: fuzz-build
 		-max_len=65536 -timeout=5 -rss_limit_mb=2048 -artifact_prefix=.fuzz/crashes/$(FUZZ_TARGET)- \
 		.fuzz/corpus/$(FUZZ_TARGET)
 
+FUZZ_TARGETS := xml names vmcreate transform explain
+
 fuzz-all: fuzz-build
-	@for target in $$(.build/debug/hostdev-fuzz 2>/dev/null | sed -n 's/usage: hostdev-fuzz \([^ ]*\).*/\1/p' | tr '|' ' '); do \
+	@for target in $(FUZZ_TARGETS); do \
 		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$target FUZZ_SECONDS=$(FUZZ_SECONDS) || exit 1; \
 	done
 
