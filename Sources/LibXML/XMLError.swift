@@ -41,15 +41,21 @@ public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COLUMN: reason`, leaving out what is unknown.
-    public var description: String {
-        var place = ""
-        if let file { place += file + ":" }
+    public var description: String { SourcePlace.prefix(file: file, line: line, column: column) + reason }
+
+    public static func == (lhs: XMLError, rhs: XMLError) -> Bool { lhs.code == rhs.code }
+}
+
+/// `FILE:LINE:COLUMN: `, the place prefix of every message that points into an input.
+public enum SourcePlace {
+    /// The prefix, leaving out what is unknown (a line without a file is still shown); empty when
+    /// nothing is known.
+    public static func prefix(file: String?, line: Int?, column: Int?) -> String {
+        var place = file.map { $0 + ":" } ?? ""
         if let line {
             place += "\(line):"
             if let column { place += "\(column):" }
         }
-        return place.isEmpty ? reason : "\(place) \(reason)"
+        return place.isEmpty ? "" : place + " "
     }
-
-    public static func == (lhs: XMLError, rhs: XMLError) -> Bool { lhs.code == rhs.code }
 }

@@ -1,3 +1,5 @@
+import LibXML
+
 /// A finding: data, never thrown. Rules, the transform, the linter and the doctor all report these.
 public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// How serious a finding is.
@@ -43,8 +45,6 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
     /// `FILE:LINE:COLUMN: severity: message [rule]`, leaving out what is unknown.
     public var description: String {
-        var place = file.map { $0 + ":" } ?? ""
-        if let line { place += "\(line):" + (column.map { "\($0):" } ?? "") }
-        return (place.isEmpty ? "" : place + " ") + "\(severity.rawValue): \(message) [\(rule)]"
+        SourcePlace.prefix(file: file, line: line, column: column) + "\(severity.rawValue): \(message) [\(rule)]"
     }
 }

@@ -32,10 +32,7 @@ public struct HostCapabilities: Sendable, Encodable {
 
     /// `{"hostPassthrough": true, ...}`, keys sorted; unknown facts are `null`.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return PrettyJSON.encode(self)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,3 +1,5 @@
+import LibXML
+
 /// Why a host inventory could not be built or a device could not be found.
 public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
@@ -32,11 +34,7 @@ public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertibl
         self.column = column
     }
 
-    public var description: String {
-        var place = file.map { $0 + ":" } ?? ""
-        if let line { place += "\(line):" + (column.map { "\($0):" } ?? "") }
-        return place.isEmpty ? reason : place + " " + reason
-    }
+    public var description: String { SourcePlace.prefix(file: file, line: line, column: column) + reason }
 
     public static func == (lhs: InventoryError, rhs: InventoryError) -> Bool { lhs.code == rhs.code }
 }

@@ -73,6 +73,6 @@ extension LintReport {
                             region: diagnostic.line.map { Region(startLine: $0, startColumn: diagnostic.column) }))
                 ])
         }
-        return Self.encode(Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]))
+        return PrettyJSON.encode(Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]))
     }
 }

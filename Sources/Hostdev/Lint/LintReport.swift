@@ -113,13 +113,7 @@ public struct LintReport: Sendable {
                 skipped: perFile.filter { $0.status == "skipped" }.count,
                 unreadable: perFile.filter { $0.status == "unreadable" }.count, errors: count(.error),
                 warnings: count(.warning), notes: count(.note), hostChecked: hostChecked, perFile: perFile))
-        return Self.encode(document)
-    }
-
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return PrettyJSON.encode(document)
     }
 }
 

@@ -35,10 +35,7 @@ public struct DeviceListing: Sendable {
             let owner = inventory.owners(of: device).first
             entries[device.name] = VDSMEntry(params: VDSMParams(device, inventory: inventory), vmId: owner?.uuid)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(entries)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return PrettyJSON.encode(entries)
     }
 
     /// An aligned table grouped by IOMMU group, for people.

@@ -44,9 +44,7 @@ public struct TransformReport: Sendable, Encodable {
 
     /// The report as pretty-printed JSON with sorted keys.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return PrettyJSON.encode(self)
     }
 }
 

@@ -275,8 +275,6 @@ public struct DoctorReport: Sendable, Encodable {
 
     /// The report as JSON.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return PrettyJSON.encode(self)
     }
 }

@@ -51,9 +51,7 @@ public struct LogExplainer: Sendable {
 
         /// The report as JSON.
         public func json() -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return PrettyJSON.encode(self)
         }
     }
 
