@@ -54,7 +54,7 @@ fuzz-all: fuzz-build
 test-sanitize: test-asan test-tsan
 
 test-asan: deps
-	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
+	HOSTDEV_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
 
 test-tsan: deps
-	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
+	HOSTDEV_SANITIZER=thread $(SWIFT) test --scratch-path .build-tsan --sanitize=thread
