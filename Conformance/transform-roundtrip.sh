@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Round trip over libvirt's own domain XML: `hostdev transform` with no device requested must leave
-# every file canonically equal (xmllint --c14n) to its input, apart from the non-migratable marker
-# on domains that already hold host devices.
+# every file byte for byte as it was, apart from the non-migratable marker (one added line, and a
+# <metadata> around it where there was none) on domains that already hold host devices.
 #
 #   Conformance/transform-roundtrip.sh [DOMAINS_DIR]   (default: ../shared/corpus/libvirt-9.0.0/domains)
 set -uo pipefail
@@ -29,17 +29,16 @@ for file in "$corpus"/*.xml; do
     python3 - "$work/out.xml" "$work/stripped.xml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-text = re.sub(r'\n\s*<hostdev:passthrough xmlns:hostdev="https://hostdev.dev/xmlns/passthrough/1.0" migratable="no"/>', '', text)
+text = re.sub(r'\n\s*<hostdev:passthrough xmlns:hostdev=["\']https://hostdev.dev/xmlns/passthrough/1.0["\'] migratable=["\']no["\']/>', '', text)
 text = re.sub(r'\n\s*<metadata>\s*</metadata>', '', text)
 open(sys.argv[2], "w").write(text)
 PY
-    if xmllint --c14n "$file" >"$work/a" 2>/dev/null && xmllint --c14n "$work/stripped.xml" >"$work/b" 2>/dev/null &&
-        cmp -s "$work/a" "$work/b" && grep -q "<hostdev\|type=.hostdev." "$file"; then
+    if cmp -s "$file" "$work/stripped.xml" && grep -q "<hostdev\|type=.hostdev." "$file"; then
         marked=$((marked + 1))
     else
         differ=$((differ + 1))
         echo "differs: $file"
     fi
 done
-echo "$total files: $identical byte-identical, $marked canonically equal but for the marker (they hold host devices), $differ different, $refused refused"
+echo "$total files: $identical byte-identical, $marked byte-identical but for the added marker (they hold host devices), $differ different, $refused refused"
 [ "$differ" -eq 0 ] && [ "$refused" -eq 0 ]

@@ -7,6 +7,8 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
+#include <stdint.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
@@ -43,9 +45,47 @@ static void hostdev_refuse_internal_subset(void *context, const xmlChar *name, c
     xmlStopParser(parser);
 }
 
+/*
+ * Source offsets of elements, kept in node->_private so that an edited document can be written back
+ * by splicing new nodes into the original bytes: the high 32 bits hold 1 + the offset just past the
+ * start tag, the low 32 bits 1 + the offset just past the end tag. Nodes a program adds are marked
+ * HOSTDEV_NEW_NODE. Inputs are bounded well below 4 GiB, so the offsets fit.
+ */
+#define HOSTDEV_NEW_NODE ((void *)(uintptr_t)1)
+
+static inline size_t hostdev_parser_offset(xmlParserCtxtPtr parser) {
+    return parser->input->consumed + (size_t)(parser->input->cur - parser->input->base);
+}
+
+static void hostdev_start_element(void *context, const xmlChar *localname, const xmlChar *prefix,
+                                  const xmlChar *uri, int namespaceCount, const xmlChar **namespaces,
+                                  int attributeCount, int defaultedCount, const xmlChar **attributes) {
+    xmlParserCtxtPtr parser = (xmlParserCtxtPtr)context;
+    xmlSAX2StartElementNs(context, localname, prefix, uri, namespaceCount, namespaces, attributeCount,
+                          defaultedCount, attributes);
+    if (parser->node != NULL && parser->input != NULL && parser->input->cur != NULL) {
+        /* The parser stands on the '>' or '/>' that closes the start tag. */
+        size_t end = hostdev_parser_offset(parser) + (parser->input->cur[0] == '/' ? 2 : 1);
+        parser->node->_private = (void *)(uintptr_t)(((uint64_t)(end + 1)) << 32);
+    }
+}
+
+static void hostdev_end_element(void *context, const xmlChar *localname, const xmlChar *prefix,
+                                const xmlChar *uri) {
+    xmlParserCtxtPtr parser = (xmlParserCtxtPtr)context;
+    xmlNodePtr node = parser->node;
+    if (node != NULL && parser->input != NULL && parser->input->cur != NULL) {
+        uint64_t start = (uint64_t)(uintptr_t)node->_private & 0xffffffff00000000ull;
+        node->_private = (void *)(uintptr_t)(start | (uint64_t)(hostdev_parser_offset(parser) + 1));
+    }
+    xmlSAX2EndElementNs(context, localname, prefix, uri);
+}
+
 /* Parses a buffer with the DOCTYPE guard installed; the caller frees the context. */
 static inline xmlDocPtr hostdev_read_memory(xmlParserCtxtPtr parser, const char *buffer, int size, const char *url,
                                             int options, hostdev_dtd_guard *guard) {
+    parser->sax->startElementNs = hostdev_start_element;
+    parser->sax->endElementNs = hostdev_end_element;
     parser->sax->internalSubset = hostdev_refuse_internal_subset;
     parser->_private = guard;
     return xmlCtxtReadMemory(parser, buffer, size, url, NULL, options);
@@ -57,6 +97,21 @@ static void hostdev_ignore_generic_error(void *context, const char *message, ...
 }
 
 /* libxml2 prints stray errors to stderr; findings are collected, never printed. */
+static inline void hostdev_mark_new(xmlNodePtr node) { node->_private = HOSTDEV_NEW_NODE; }
+
+static inline int hostdev_is_new(xmlNodePtr node) { return node->_private == HOSTDEV_NEW_NODE; }
+
+/* Offsets past the start tag and past the end tag, or 0 when the node carries none. */
+static inline size_t hostdev_start_tag_end(xmlNodePtr node) {
+    uint64_t value = (uint64_t)(uintptr_t)node->_private;
+    return value == 1 ? 0 : (size_t)(value >> 32);
+}
+
+static inline size_t hostdev_end_tag_end(xmlNodePtr node) {
+    uint64_t value = (uint64_t)(uintptr_t)node->_private;
+    return value == 1 ? 0 : (size_t)(value & 0xffffffffull);
+}
+
 static inline void hostdev_silence_generic_errors(void) {
     xmlSetGenericErrorFunc(NULL, hostdev_ignore_generic_error);
 }

@@ -15,6 +15,9 @@ public final class XMLDocument {
     let bytes: [UInt8]
     /// Whether the input began with an XML declaration (`<?xml …?>`).
     public let hasDeclaration: Bool
+    /// Set by edits that change parsed nodes in place (attributes, removals): splicing new nodes into
+    /// the source bytes can no longer reproduce the document, so libxml2 writes it whole.
+    var needsFullSerialization = false
 
     private init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
         self.pointer = pointer
@@ -117,10 +120,23 @@ public final class XMLDocument {
         return nodes
     }
 
-    /// Serializes the document as UTF-8, writing untouched nodes exactly as they were parsed.
+    /// Serializes the document as UTF-8.
     ///
-    /// An XML declaration is written only when the input had one.
+    /// When the only edits are elements added through this module, the result is the input's own
+    /// bytes with the new nodes spliced in: everything untouched stays exactly as it was, quotes and
+    /// all. Otherwise (or when splicing cannot be proven to give the same document) libxml2 writes
+    /// the tree, which keeps comments, foreign namespaces, attribute order and whitespace, but writes
+    /// attribute values in double quotes. An XML declaration is written only when the input had one.
     public func serialized() throws(XMLError) -> [UInt8] {
+        let whole = try treeSerialized()
+        if !needsFullSerialization, let spliced = splicedSource(), Self.sameDocument(spliced, as: whole) {
+            return spliced
+        }
+        return whole
+    }
+
+    /// libxml2's serialization of the whole tree.
+    func treeSerialized() throws(XMLError) -> [UInt8] {
         guard let buffer = xmlBufferCreate() else {
             throw XMLError(.serialization, "libxml2 could not allocate a buffer", file: source)
         }

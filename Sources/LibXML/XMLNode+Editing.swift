@@ -14,6 +14,7 @@ extension XMLNode {
         text: String? = nil
     ) -> XMLNode {
         let child = xmlNewDocNode(pointer.pointee.doc, nil, name, nil)!
+        hostdev_mark_new(child)
         xmlAddChild(pointer, child)
         let node = XMLNode(document: document, pointer: child)
         node.fill(attributes: attributes, namespace: namespace, text: text)
@@ -27,6 +28,7 @@ extension XMLNode {
         text: String? = nil
     ) -> XMLNode {
         let sibling = xmlNewDocNode(pointer.pointee.doc, nil, name, nil)!
+        hostdev_mark_new(sibling)
         xmlAddPrevSibling(pointer, sibling)
         let node = XMLNode(document: document, pointer: sibling)
         node.fill(attributes: attributes, namespace: namespace, text: text)
@@ -39,28 +41,34 @@ extension XMLNode {
             xmlSetNs(pointer, ns)
         }
         for (name, value) in attributes { xmlNewProp(pointer, name, value) }
-        if let text {
-            xmlAddChild(pointer, xmlNewDocText(pointer.pointee.doc, text))
-        }
+        if let text { appendText(text) }
+    }
+
+    /// A new text node of this document, marked as added.
+    private func newText(_ text: String) -> xmlNodePtr {
+        let node = xmlNewDocText(pointer.pointee.doc, text)!
+        hostdev_mark_new(node)
+        return node
     }
 
     /// Appends a text node (whitespace, typically) as the last child.
     public func appendText(_ text: String) {
-        xmlAddChild(pointer, xmlNewDocText(pointer.pointee.doc, text))
+        xmlAddChild(pointer, newText(text))
     }
 
     /// Inserts a text node right before this node.
     public func insertTextBefore(_ text: String) {
-        xmlAddPrevSibling(pointer, xmlNewDocText(pointer.pointee.doc, text))
+        xmlAddPrevSibling(pointer, newText(text))
     }
 
     /// Inserts a text node right after this node.
     public func insertTextAfter(_ text: String) {
-        xmlAddNextSibling(pointer, xmlNewDocText(pointer.pointee.doc, text))
+        xmlAddNextSibling(pointer, newText(text))
     }
 
     /// Unlinks this node from the tree and frees it. Do not use this view afterwards.
     public func remove() {
+        document.needsFullSerialization = true
         xmlUnlinkNode(pointer)
         xmlFreeNode(pointer)
     }
@@ -76,6 +84,7 @@ extension XMLNode {
 
     /// Puts this element in the namespace of `other` (declared there), without declaring it again.
     public func setNamespace(of other: XMLNode) {
+        if !hostdev_is_new(pointer).isTrue { document.needsFullSerialization = true }
         xmlSetNs(pointer, other.pointer.pointee.ns)
     }
 
@@ -84,6 +93,7 @@ extension XMLNode {
     public func appendIndentedCopy(of node: XMLNode) -> XMLNode {
         let placeholder = appendIndentedElement("copy")
         let copy = xmlDocCopyNode(node.pointer, pointer.pointee.doc, 1)!
+        hostdev_mark_new(copy)
         xmlReplaceNode(placeholder.pointer, copy)
         xmlFreeNode(placeholder.pointer)
         xmlReconciliateNs(pointer.pointee.doc, copy)

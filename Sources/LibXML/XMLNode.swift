@@ -145,16 +145,22 @@ public struct XMLNode {
 
     /// Sets (or adds, at the end) an unprefixed attribute.
     public func setAttribute(_ name: String, _ value: String) {
+        if !hostdev_is_new(pointer).isTrue { document.needsFullSerialization = true }
         xmlSetProp(pointer, name, value)
     }
 
     /// Removes an unprefixed attribute, if present.
     public func removeAttribute(_ name: String) {
         if let attribute = xmlHasNsProp(pointer, name, nil) {
+            document.needsFullSerialization = true
             xmlRemoveProp(attribute)
         }
     }
 
     /// Identity: two views of the same node are equal.
     public func isSame(as other: XMLNode) -> Bool { pointer == other.pointer }
+}
+
+extension Int32 {
+    var isTrue: Bool { self != 0 }
 }

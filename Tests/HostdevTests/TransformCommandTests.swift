@@ -48,6 +48,24 @@ struct TransformCommandTests {
         Golden.check(result.stderr, named: "transform/\(name).stderr")
     }
 
+    @Test func onlyAddedLinesDifferFromTheInput() {
+        let result = Self.run(
+            ["transform", "Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host)
+        let input = (readFile(Self.samples + "/domains/web-server.xml") ?? "").split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let output = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        // Every input line is still there, in order, byte for byte.
+        var remaining = output[...]
+        for line in input {
+            guard let index = remaining.firstIndex(of: line) else {
+                Issue.record("input line lost: \(line)")
+                return
+            }
+            remaining = remaining[(index + 1)...]
+        }
+        #expect(output.count == input.count + 15)
+    }
+
     @Test func readsTheDomainFromStandardInput() {
         let domain = readFile(Self.samples + "/domains/web-server.xml") ?? ""
         let fromFile = Self.run(
@@ -101,7 +119,7 @@ struct TransformCommandTests {
         var info = stat()
         stat(path, &info)
         #expect(info.st_mode & 0o777 == 0o640)
-        #expect(readFile(path)?.contains("<hostdev mode=\"subsystem\" type=\"pci\" managed=\"no\">") == true)
+        #expect(readFile(path)?.contains("<hostdev mode='subsystem' type='pci' managed='no'>") == true)
         #expect(HostdevBinary.shell("ls -A '\(directory)'") == "web-server.xml\n")
     }
 
