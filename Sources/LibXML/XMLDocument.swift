@@ -110,15 +110,7 @@ public final class XMLDocument {
     }
 
     /// The nodes before and after the root element (comments, processing instructions), in order.
-    public var topLevelNodes: [XMLNode] {
-        var nodes: [XMLNode] = []
-        var current = pointer.pointee.children
-        while let node = current {
-            nodes.append(XMLNode(document: self, pointer: node))
-            current = node.pointee.next
-        }
-        return nodes
-    }
+    public var topLevelNodes: [XMLNode] { XMLNode.siblings(from: pointer.pointee.children, in: self) }
 
     /// Serializes the document as UTF-8.
     ///

@@ -67,9 +67,12 @@ public struct XMLNode {
     }
 
     /// All child nodes, text and comments included, in document order.
-    public var children: [XMLNode] {
+    public var children: [XMLNode] { Self.siblings(from: pointer.pointee.children, in: document) }
+
+    /// Views of a node and every sibling after it.
+    static func siblings(from first: xmlNodePtr?, in document: XMLDocument) -> [XMLNode] {
         var nodes: [XMLNode] = []
-        var current = pointer.pointee.children
+        var current = first
         while let node = current {
             nodes.append(XMLNode(document: document, pointer: node))
             current = node.pointee.next

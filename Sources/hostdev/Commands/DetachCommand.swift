@@ -15,15 +15,13 @@ struct DetachCommand: ParsableCommand {
             """)
 
     @OptionGroup var devices: DeviceArguments
-    @Option(name: [.customShort("c"), .long], help: "libvirt URI (default: LIBVIRT_DEFAULT_URI or libvirt's choice).")
-    var connect: String?
     @Flag(help: "Detach even a device the host uses.")
     var force = false
 
     func run() throws {
         try reportingFailures {
             let names = try devices.parsed()
-            let session = try AssignmentSession(uri: connect)
+            let session = try AssignmentSession(uri: devices.connect)
             var refused: [String] = []
             for name in names {
                 let device = try session.device(name)

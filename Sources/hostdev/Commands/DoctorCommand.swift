@@ -28,7 +28,7 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         var failed = false
         try reportingFailures {
-            let names = try DeviceArguments(names: devices).parsed()
+            let names = try DeviceArguments.parse(devices)
             let report = Doctor(inventory: try host.loadInventory(), qemuUser: qemuUser).run(devices: names)
             print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
             failed = report.hasErrors

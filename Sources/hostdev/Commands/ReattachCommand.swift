@@ -10,15 +10,13 @@ struct ReattachCommand: ParsableCommand {
         discussion: "The reset first avoids the classic hang of a device returned in the state a guest left it.")
 
     @OptionGroup var devices: DeviceArguments
-    @Option(name: [.customShort("c"), .long], help: "libvirt URI (default: LIBVIRT_DEFAULT_URI or libvirt's choice).")
-    var connect: String?
     @Flag(name: .customLong("no-reset"), help: "Skip the device reset before reattaching.")
     var noReset = false
 
     func run() throws {
         try reportingFailures {
             let names = try devices.parsed()
-            let session = try AssignmentSession(uri: connect)
+            let session = try AssignmentSession(uri: devices.connect)
             var refused: [String] = []
             for name in names {
                 refused += DeviceAssignment.refusals(
