@@ -31,7 +31,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := --scratch-path .build-fuzz --product hostdev-fuzz -Xswiftc -sanitize=fuzzer,address \
 	-Xswiftc -DFUZZING -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
-.PHONY: fuzz-build fuzz fuzz-all test-sanitize test-asan test-tsan
+.PHONY: fuzz-build fuzz fuzz-all test-sanitize test-asan test-tsan test-leaks
 
 fuzz-build: deps
 	$(SWIFT) build $(FUZZ_FLAGS)
@@ -51,10 +51,13 @@ fuzz-all: fuzz-build
 		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$target FUZZ_SECONDS=$(FUZZ_SECONDS) || exit 1; \
 	done
 
-test-sanitize: test-asan test-tsan
+test-sanitize: test-asan test-tsan test-leaks
 
 test-asan: deps
 	HOSTDEV_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
 
 test-tsan: deps
 	HOSTDEV_SANITIZER=thread $(SWIFT) test --scratch-path .build-tsan --sanitize=thread
+
+test-leaks: deps
+	bash scripts/leak-check.sh
