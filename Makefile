@@ -3,7 +3,13 @@ SWIFT ?= swift
 SAMPLE_HOST := $(CURDIR)/Samples/hosts/sample-host.xml
 HOSTDEV := .build/debug/hostdev
 
-.PHONY: deps build demo test lint-format
+PREFIX ?= /usr/local
+# The shipping binary: optimized, with the Swift runtime linked in (no dynamic symbol binding of a
+# dozen Swift libraries at every start; libxml2 and the C library stay shared, libvirt is loaded
+# only when a connection is opened).
+RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path .build-release
+
+.PHONY: deps build demo test lint-format release install
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,6 +27,13 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product hostdev
+	$(SWIFT) build $(RELEASE_FLAGS) --product hostdev-throughput
+
+install: release
+	install -D -m 0755 .build-release/release/hostdev $(DESTDIR)$(PREFIX)/bin/hostdev
 
 lint-format:
 	$(SWIFT) format lint --strict -r Sources Tests

@@ -12,7 +12,7 @@ read -r -a sizes <<<"${sizes[*]}"
 
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 command -v xmllint >/dev/null || apt-get install -y -qq libxml2-utils >/dev/null
-swift build -c release --scratch-path .build-release --product hostdev >/dev/null
+make --no-print-directory release >/dev/null
 hostdev=$PWD/.build-release/release/hostdev
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

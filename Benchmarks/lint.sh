@@ -12,7 +12,7 @@ schema=/usr/share/libvirt/schemas/domain.rng
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 command -v xmllint >/dev/null || apt-get install -y -qq libxml2-utils >/dev/null
 command -v virt-xml-validate >/dev/null || apt-get install -y -qq libvirt-clients >/dev/null
-swift build -c release --scratch-path .build-release --product hostdev >/dev/null
+make --no-print-directory release >/dev/null
 hostdev=$PWD/.build-release/release/hostdev
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -16,3 +16,7 @@ if [ -d "$corpus/domains" ]; then
 fi
 echo "== inventory =="
 bash Benchmarks/inventory.sh 750 1500 3000 6000
+echo
+echo "== machine =="
+echo "$(nproc) cores of $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(. /etc/os-release && echo "$PRETTY_NAME"),"
+echo "$(swift --version 2>/dev/null | head -1), libxml2 $(pkg-config --modversion libxml-2.0), libvirt $(pkg-config --modversion libvirt)"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hostdev
 
 /// `hostdev`: PCI host-device passthrough for libvirt guests.
 @main
@@ -15,6 +16,7 @@ struct HostdevCommand: ParsableCommand {
             Exit codes: 0 success, 1 refused (the output says why), 2 bad input or usage,
             3 the host or libvirt failed.
             """,
+        version: hostdevVersion,
         subcommands: [
             CapsCommand.self, ListCommand.self, DetachCommand.self, ReattachCommand.self, SnapshotCommand.self,
             TransformCommand.self, DefineCommand.self, LintCommand.self, DoctorCommand.self, ExplainCommand.self,

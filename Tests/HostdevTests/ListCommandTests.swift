@@ -1,3 +1,4 @@
+import Hostdev
 import Testing
 
 @Suite("hostdev list, end to end")
@@ -20,6 +21,12 @@ struct ListCommandTests {
         let result = HostdevBinary.run(["list", "--snapshot", "/nonexistent/host.xml"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("/nonexistent/host.xml"))
+    }
+
+    @Test func versionIsPrinted() {
+        let result = HostdevBinary.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "\(hostdevVersion)\n")
     }
 
     @Test func twoSourcesAreAUsageError() {
