@@ -56,6 +56,28 @@ struct HostileInputTests {
         #expect(!run.result.stderr.contains("root:x:0"))
     }
 
+    @Test func anEntityInADomainGivenToTransformInPlaceLeavesTheFileUntouched() throws {
+        let directory = "/tmp/hostdev-hostile-domain-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        mkdir(directory, 0o700)
+        defer { _ = system("rm -rf '\(directory)'") }
+        try (Self.secret + "\n").write(toFile: directory + "/secret.txt")
+        let path = directory + "/domain.xml"
+        let original = """
+            <!DOCTYPE domain [<!ENTITY leak SYSTEM "file://\(directory)/secret.txt">]>
+            <domain type='kvm'><name>&leak;</name><memory>1024</memory><os><type>hvm</type></os></domain>
+
+            """
+        try original.write(toFile: path)
+        let result = HostdevBinary.run(
+            [
+                "transform", path, "--in-place", "--vm-create", Repository.root + "/Samples/vmcreate/gpu.json",
+                "--snapshot", Repository.sampleHost,
+            ])
+        Self.expectRefused((result, path), mentioning: ["DOCTYPE", ":1:"])
+        #expect(readFile(path) == original)
+        #expect(HostdevBinary.shell("ls -A '\(directory)'") == "domain.xml\nsecret.txt\n")
+    }
+
     @Test func externalDTDIsRefused() {
         Self.expectRefused(
             Self.listSnapshot("<!DOCTYPE node SYSTEM \"http://example.com/evil.dtd\"><node/>"), mentioning: ["DOCTYPE"])
