@@ -166,6 +166,22 @@ struct ExplainTests {
         #expect(report.unrecognised == 1)
     }
 
+    @Test func carriageReturnsNULsAndUnicodeBlanksAreReadAsText() {
+        let log =
+            "\r\n\u{00A0}\u{2003}\n \t\n"
+            + "vfio: error opening /dev/vfio/1\0\u{0}2: Permission denied\r\n"
+            + "PCI device ‘0000:01:00.0’ is in use by driver QEMU, domain « vm1 »\n"
+            + "Unmanaged PCI device 0000:01:00.1 must be manually detached from the host\n"
+        let report = LogExplainer().explain(Array(log.utf8))
+        #expect(report.linesRead == 7)
+        #expect(report.unrecognised == 0)
+        #expect(report.explanations.map(\.line) == [4, 5, 6])
+        #expect(report.explanations[0].cause.contains("/dev/vfio/12"))
+        #expect(report.explanations[1].failure == "in-use-by-driver")
+        #expect(report.explanations[1].text.hasPrefix("PCI device ‘0000:01:00.0’"))
+        #expect(report.explanations[2].fix.contains("hostdev detach"))
+    }
+
     @Test func aMissingLogIsBadInput() {
         let result = HostdevBinary.run(["explain", "/nonexistent.log"])
         #expect(result.status == 2)

@@ -3,7 +3,7 @@
 struct KnownFailure: Sendable {
     /// A stable id, for programs.
     let id: String
-    /// A regular expression over one log line; its first capture, when there is one, is a number or
+    /// A POSIX extended regular expression over one log line; its first capture, when there is one, is a number or
     /// a device the cause and the host details refer to.
     let pattern: String
     /// Why it happened, in one sentence; `{n}` stands for the captured number.
@@ -19,10 +19,18 @@ struct KnownFailure: Sendable {
         case groupNode
     }
 
+    /// The pattern, compiled.
+    var regex: ExtendedRegex { Self.compiled[id]! }
+
+    /// Every pattern in one alternation, for the lines that match none (nearly all of a log).
+    static let anyPattern = ExtendedRegex(all.map { "(\($0.pattern))" }.joined(separator: "|"), captures: false)
+
+    private static let compiled = Dictionary(uniqueKeysWithValues: all.map { ($0.id, ExtendedRegex($0.pattern)) })
+
     static let all: [KnownFailure] = [
         KnownFailure(
             id: "vfio-permission",
-            pattern: #"vfio: error opening /dev/vfio/(\d+): Permission denied"#,
+            pattern: #"vfio: error opening /dev/vfio/([0-9]+): Permission denied"#,
             cause:
                 "QEMU's user cannot open the IOMMU group's device node /dev/vfio/{n} (VDSM: it lacks the o+rw permissions QEMU needs).",
             fix:
@@ -30,7 +38,7 @@ struct KnownFailure: Sendable {
             detail: .groupNode),
         KnownFailure(
             id: "vfio-open-failed",
-            pattern: #"failed to open /dev/vfio/(\d+)"#,
+            pattern: #"failed to open /dev/vfio/([0-9]+)"#,
             cause:
                 "the IOMMU group's device node /dev/vfio/{n} could not be opened: it is missing (the group is not bound to vfio-pci) or not accessible.",
             fix:
@@ -38,7 +46,7 @@ struct KnownFailure: Sendable {
             detail: .groupNode),
         KnownFailure(
             id: "group-not-viable",
-            pattern: #"group (\d+) is not viable"#,
+            pattern: #"group ([0-9]+) is not viable"#,
             cause:
                 "another device of IOMMU group {n} is still bound to a host driver, so vfio cannot isolate the group.",
             fix:
@@ -46,7 +54,7 @@ struct KnownFailure: Sendable {
             detail: .groupMembers),
         KnownFailure(
             id: "failed-to-get-group",
-            pattern: #"vfio: failed to get group (\d+)"#,
+            pattern: #"vfio: failed to get group ([0-9]+)"#,
             cause:
                 "QEMU could not take IOMMU group {n}; the line before it says why (permission, or a group that is not viable).",
             fix: "fix the error reported just before this line",
@@ -59,14 +67,14 @@ struct KnownFailure: Sendable {
             fix: "fix the first vfio error of the block", detail: .none),
         KnownFailure(
             id: "unmanaged-not-detached",
-            pattern: #"Unmanaged PCI device (\S+) must be manually detached from the host"#,
+            pattern: #"Unmanaged PCI device ([^[:space:]]+) must be manually detached from the host"#,
             cause: "the hostdev is managed='no' and the device is still bound to its host driver.",
             fix:
                 "detach it before starting the guest: hostdev detach pci_DDDD_BB_SS_F (virNodeDeviceDetachFlags with vfio)",
             detail: .none),
         KnownFailure(
             id: "in-use-by-driver",
-            pattern: #"PCI device (\S+) is in use by driver (\S+)"#,
+            pattern: #"PCI device ([^[:space:]]+) is in use by driver ([^[:space:]]+)"#,
             cause:
                 "the device is already taken: assigned to another running guest (driver QEMU) or held by a host driver.",
             fix: "stop or reconfigure the domain that holds it, or pick another device; hostdev list shows owners",

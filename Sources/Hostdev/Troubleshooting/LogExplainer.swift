@@ -57,26 +57,34 @@ public struct LogExplainer: Sendable {
 
     /// Explains a log. Invalid UTF-8 is read with replacement characters; NUL bytes end nothing.
     public func explain(_ bytes: [UInt8]) -> Report {
-        let patterns = KnownFailure.all.compactMap { failure in (try? Regex(failure.pattern)).map { (failure, $0) } }
         var explanations: [Explanation] = []
         var lineNumber = 0
         var unrecognised = 0
+        // One line at a time as a C string, without its carriage returns and NULs; a Swift string
+        // is made only for the few lines that match.
+        var line: [UInt8] = []
+        line.reserveCapacity(Self.maxLineLength + 1)
         for rawLine in bytes.prefix(Self.maxBytes).split(
             separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         {
             lineNumber += 1
-            let text = String(decoding: rawLine.prefix(Self.maxLineLength), as: UTF8.self)
-                .filter { $0 != "\r" && $0 != "\0" }
-            if text.allSatisfy(\.isWhitespace) { continue }
-            guard
-                let (failure, match) = patterns.lazy.compactMap({ failure, regex in
-                    (try? regex.firstMatch(in: text)).flatMap { $0 }.map { (failure, $0) }
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: rawLine.prefix(Self.maxLineLength).lazy.filter { $0 != 0x0D && $0 != 0 })
+            if Self.isBlank(line) { continue }
+            line.append(0)
+            let matched = line.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { KnownFailure.anyPattern.matches(cString: $0.baseAddress!) }
+            }
+            let text = matched ? String(decoding: line.dropLast(), as: UTF8.self) : ""
+            guard matched,
+                let (failure, groups) = KnownFailure.all.lazy.compactMap({ failure in
+                    failure.regex.firstMatch(in: text).map { (failure, $0) }
                 }).first
             else {
                 unrecognised += 1
                 continue
             }
-            let captured = match.output.count > 1 ? match.output[1].substring.map(String.init) : nil
+            let captured = groups.count > 1 ? groups[1] : nil
             let number = captured.flatMap(Int.init).map(String.init) ?? "N"
             explanations.append(
                 Explanation(
@@ -85,6 +93,13 @@ public struct LogExplainer: Sendable {
                     fix: failure.fix.replacingOccurrences("{n}", number), details: details(failure.detail, captured)))
         }
         return Report(explanations: explanations, linesRead: lineNumber, unrecognised: unrecognised)
+    }
+
+    /// Whether a line holds only white space: ASCII checked byte by byte, anything else as text.
+    private static func isBlank(_ line: [UInt8]) -> Bool {
+        if line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { return true }
+        guard line.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(decoding: line, as: UTF8.self).allSatisfy(\.isWhitespace)
     }
 
     private func details(_ detail: KnownFailure.Detail, _ captured: String?) -> [String] {
