@@ -6,12 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/libvirt-9.0.0}
+if [ $# -gt 0 ] && [ ! -d "$corpus/domains" ]; then
+    echo "Benchmarks/run.sh: $corpus/domains: no such directory (CORPUS_DIR holds domains/, domain XML files such as libvirt's tests/qemuxml2xmloutdata)" >&2
+    exit 2
+fi
 echo "== transform =="
 bash Benchmarks/transform.sh
 echo
 if [ -d "$corpus/domains" ]; then
     echo "== lint =="
     bash Benchmarks/lint.sh "$corpus/domains" 2>&1 | grep -v "Warning: Ignoring non-zero exit code" | grep -v '^ *$'
+    echo
+else
+    echo "== lint == skipped: no corpus at $corpus (Benchmarks/run.sh CORPUS_DIR)"
     echo
 fi
 echo "== inventory =="
