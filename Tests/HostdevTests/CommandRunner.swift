@@ -32,19 +32,18 @@ enum HostdevBinary {
 
     /// Runs `hostdev ARGS`, feeding `stdin`, and captures everything.
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) -> CommandResult {
-        let directory = "/tmp/hostdev-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        mkdir(directory, 0o700)
-        defer { _ = system("rm -rf '\(directory)'") }
-        let input = directory + "/stdin"
-        try? stdin.write(toFile: input)
-        let quoted = ([path] + arguments).map { "'" + $0.replacingOccurrences("'", "'\\''") + "'" }
-        let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command =
-            "\(assignments) \(quoted.joined(separator: " ")) <'\(input)' >'\(directory)/out' 2>'\(directory)/err'"
-        let status = system(command)
-        let exit = (status >> 8) & 0xff
-        return CommandResult(
-            status: exit, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
+        withScratchDirectory("run") { directory in
+            let input = directory + "/stdin"
+            try? stdin.write(toFile: input)
+            let quoted = ([path] + arguments).map { "'" + $0.replacingOccurrences("'", "'\\''") + "'" }
+            let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+            let command =
+                "\(assignments) \(quoted.joined(separator: " ")) <'\(input)' >'\(directory)/out' 2>'\(directory)/err'"
+            let status = system(command)
+            let exit = (status >> 8) & 0xff
+            return CommandResult(
+                status: exit, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
+        }
     }
 }
 

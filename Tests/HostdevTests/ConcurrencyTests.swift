@@ -33,6 +33,7 @@ struct ConcurrencyTests {
         let serial = LogExplainer(inventory: inventory).explain(log).explanations
         #expect(serial.count == 400)
         let results = try await Self.concurrently { LogExplainer(inventory: inventory).explain(log).explanations }
+        #expect(results.count == Self.tasks)
         #expect(results.allSatisfy { $0 == serial })
     }
 }

@@ -14,3 +14,12 @@ extension String {
 enum FixtureError: Error {
     case cannotWrite(String)
 }
+
+/// Runs `body` with a fresh, private directory under /tmp named after `label`, and removes the
+/// directory and everything in it afterwards.
+func withScratchDirectory<T>(_ label: String, _ body: (String) throws -> T) rethrows -> T {
+    let directory = "/tmp/hostdev-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    mkdir(directory, 0o700)
+    defer { _ = system("rm -rf '\(directory)'") }
+    return try body(directory)
+}

@@ -13,24 +13,22 @@ struct HostileInputTests {
 
     /// Writes `content` to a fresh file and runs `hostdev list --snapshot FILE` on it, bounded.
     static func listSnapshot(_ content: [UInt8]) -> (result: CommandResult, path: String) {
-        let directory = "/tmp/hostdev-hostile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        mkdir(directory, 0o700)
-        let path = directory + "/host.xml"
-        let file = fopen(path, "wb")!
-        _ = content.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-        fclose(file)
-        let secretPath = directory + "/secret.txt"
-        try? (secret + "\n").write(toFile: secretPath)
-        // Sanitizer builds reserve terabytes of address space for shadow memory: no -v bound for them.
-        let bound = getenv("HOSTDEV_SANITIZER") == nil ? "ulimit -v 4000000; " : ""
-        let output = HostdevBinary.shell(
-            bound + "timeout 20 '\(HostdevBinary.path)' list --snapshot '\(path)' "
-                + ">'\(directory)/out' 2>'\(directory)/err'; echo $?")
-        let status = Int32(output.split(separator: "\n").last.map(String.init) ?? "") ?? -1
-        let result = CommandResult(
-            status: status, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
-        _ = system("rm -rf '\(directory)'")
-        return (result, path)
+        withScratchDirectory("hostile") { directory in
+            let path = directory + "/host.xml"
+            let file = fopen(path, "wb")!
+            _ = content.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+            try? (secret + "\n").write(toFile: directory + "/secret.txt")
+            // Sanitizer builds reserve terabytes of address space for shadow memory: no -v bound for them.
+            let bound = getenv("HOSTDEV_SANITIZER") == nil ? "ulimit -v 4000000; " : ""
+            let output = HostdevBinary.shell(
+                bound + "timeout 20 '\(HostdevBinary.path)' list --snapshot '\(path)' "
+                    + ">'\(directory)/out' 2>'\(directory)/err'; echo $?")
+            let status = Int32(output.split(separator: "\n").last.map(String.init) ?? "") ?? -1
+            let result = CommandResult(
+                status: status, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
+            return (result, path)
+        }
     }
 
     static func listSnapshot(_ text: String) -> (result: CommandResult, path: String) {
@@ -57,25 +55,24 @@ struct HostileInputTests {
     }
 
     @Test func anEntityInADomainGivenToTransformInPlaceLeavesTheFileUntouched() throws {
-        let directory = "/tmp/hostdev-hostile-domain-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        mkdir(directory, 0o700)
-        defer { _ = system("rm -rf '\(directory)'") }
-        try (Self.secret + "\n").write(toFile: directory + "/secret.txt")
-        let path = directory + "/domain.xml"
-        let original = """
-            <!DOCTYPE domain [<!ENTITY leak SYSTEM "file://\(directory)/secret.txt">]>
-            <domain type='kvm'><name>&leak;</name><memory>1024</memory><os><type>hvm</type></os></domain>
+        try withScratchDirectory("hostile-domain") { directory in
+            try (Self.secret + "\n").write(toFile: directory + "/secret.txt")
+            let path = directory + "/domain.xml"
+            let original = """
+                <!DOCTYPE domain [<!ENTITY leak SYSTEM "file://\(directory)/secret.txt">]>
+                <domain type='kvm'><name>&leak;</name><memory>1024</memory><os><type>hvm</type></os></domain>
 
-            """
-        try original.write(toFile: path)
-        let result = HostdevBinary.run(
-            [
-                "transform", path, "--in-place", "--vm-create", Repository.root + "/Samples/vmcreate/gpu.json",
-                "--snapshot", Repository.sampleHost,
-            ])
-        Self.expectRefused((result, path), mentioning: ["DOCTYPE", ":1:"])
-        #expect(readFile(path) == original)
-        #expect(HostdevBinary.shell("ls -A '\(directory)'") == "domain.xml\nsecret.txt\n")
+                """
+            try original.write(toFile: path)
+            let result = HostdevBinary.run(
+                [
+                    "transform", path, "--in-place", "--vm-create", Repository.root + "/Samples/vmcreate/gpu.json",
+                    "--snapshot", Repository.sampleHost,
+                ])
+            Self.expectRefused((result, path), mentioning: ["DOCTYPE", ":1:"])
+            #expect(readFile(path) == original)
+            #expect(HostdevBinary.shell("ls -A '\(directory)'") == "domain.xml\nsecret.txt\n")
+        }
     }
 
     @Test func externalDTDIsRefused() {

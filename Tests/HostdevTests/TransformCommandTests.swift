@@ -107,59 +107,58 @@ struct TransformCommandTests {
     }
 
     @Test func inPlaceReplacesAtomicallyAndKeepsPermissions() throws {
-        let directory = "/tmp/hostdev-inplace-\(getpid())"
-        mkdir(directory, 0o700)
-        defer { _ = system("rm -rf '\(directory)'") }
-        let path = directory + "/web-server.xml"
-        try (readFile(Self.samples + "/domains/web-server.xml") ?? "").write(toFile: path)
-        chmod(path, 0o640)
-        let result = Self.run(
-            ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host)
-        #expect(result.status == 0 && result.stdout.isEmpty)
-        var info = stat()
-        stat(path, &info)
-        #expect(info.st_mode & 0o777 == 0o640)
-        #expect(readFile(path)?.contains("<hostdev mode='subsystem' type='pci' managed='no'>") == true)
-        #expect(HostdevBinary.shell("ls -A '\(directory)'") == "web-server.xml\n")
+        try withScratchDirectory("inplace") { directory in
+            let path = directory + "/web-server.xml"
+            try (readFile(Self.samples + "/domains/web-server.xml") ?? "").write(toFile: path)
+            chmod(path, 0o640)
+            let result = Self.run(
+                ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/gpu.json"] + Self.host)
+            #expect(result.status == 0 && result.stdout.isEmpty)
+            var info = stat()
+            stat(path, &info)
+            #expect(info.st_mode & 0o777 == 0o640)
+            #expect(readFile(path)?.contains("<hostdev mode='subsystem' type='pci' managed='no'>") == true)
+            #expect(HostdevBinary.shell("ls -A '\(directory)'") == "web-server.xml\n")
+        }
     }
 
     @Test func refusedInPlaceLeavesTheFileUntouched() throws {
-        let directory = "/tmp/hostdev-inplace-refused-\(getpid())"
-        mkdir(directory, 0o700)
-        defer { _ = system("rm -rf '\(directory)'") }
-        let path = directory + "/web-server.xml"
-        let original = readFile(Self.samples + "/domains/web-server.xml") ?? ""
-        try original.write(toFile: path)
-        let result = Self.run(
-            ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/refused.json"] + Self.host)
-        #expect(result.status == 1)
-        #expect(readFile(path) == original)
+        try withScratchDirectory("inplace-refused") { directory in
+            let path = directory + "/web-server.xml"
+            let original = readFile(Self.samples + "/domains/web-server.xml") ?? ""
+            try original.write(toFile: path)
+            let result = Self.run(
+                ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/refused.json"] + Self.host)
+            #expect(result.status == 1)
+            #expect(readFile(path) == original)
+        }
     }
 
     @Test func killedMidWriteLeavesEitherTheOriginalOrTheWholeResult() throws {
-        let directory = "/tmp/hostdev-kill-\(getpid())"
-        mkdir(directory, 0o700)
-        defer { _ = system("rm -rf '\(directory)'") }
-        // A large domain widens the window in which the process can be killed mid-write.
-        var devices = ""
-        for index in 0..<20_000 {
-            devices += "    <controller type='pci' index='\(index % 200)' model='pcie-root-port'/>\n"
-        }
-        let original =
-            "<domain type='kvm'>\n  <name>big</name>\n  <memory>1024</memory>\n  <devices>\n" + devices
-            + "  </devices>\n</domain>\n"
-        let path = directory + "/big.xml"
-        try original.write(toFile: path)
-        let done = Self.run(["transform", path, "--vm-create", "Samples/vmcreate/gpu.json", "--no-schema"] + Self.host)
-            .stdout
-        for delay in ["0.02", "0.05", "0.1", "0.2"] {
+        try withScratchDirectory("kill") { directory in
+            // A large domain widens the window in which the process can be killed mid-write.
+            var devices = ""
+            for index in 0..<20_000 {
+                devices += "    <controller type='pci' index='\(index % 200)' model='pcie-root-port'/>\n"
+            }
+            let original =
+                "<domain type='kvm'>\n  <name>big</name>\n  <memory>1024</memory>\n  <devices>\n" + devices
+                + "  </devices>\n</domain>\n"
+            let path = directory + "/big.xml"
             try original.write(toFile: path)
-            _ = HostdevBinary.shell(
-                "timeout -s KILL \(delay) '\(HostdevBinary.path)' transform '\(path)' --in-place --no-schema "
-                    + "--vm-create '\(Self.samples)/vmcreate/gpu.json' --snapshot '\(Repository.sampleHost)' 2>/dev/null"
+            let done = Self.run(
+                ["transform", path, "--vm-create", "Samples/vmcreate/gpu.json", "--no-schema"] + Self.host
             )
-            let now = readFile(path)
-            #expect(now == original || now == done)
+            .stdout
+            for delay in ["0.02", "0.05", "0.1", "0.2"] {
+                try original.write(toFile: path)
+                _ = HostdevBinary.shell(
+                    "timeout -s KILL \(delay) '\(HostdevBinary.path)' transform '\(path)' --in-place --no-schema "
+                        + "--vm-create '\(Self.samples)/vmcreate/gpu.json' --snapshot '\(Repository.sampleHost)' 2>/dev/null"
+                )
+                let now = readFile(path)
+                #expect(now == original || now == done)
+            }
         }
     }
 

@@ -169,7 +169,7 @@ struct ExplainTests {
     @Test func carriageReturnsNULsAndUnicodeBlanksAreReadAsText() {
         let log =
             "\r\n\u{00A0}\u{2003}\n \t\n"
-            + "vfio: error opening /dev/vfio/1\0\u{0}2: Permission denied\r\n"
+            + "vfio: error opening /dev/vfio/1\0\02: Permission denied\r\n"
             + "PCI device ‘0000:01:00.0’ is in use by driver QEMU, domain « vm1 »\n"
             + "Unmanaged PCI device 0000:01:00.1 must be manually detached from the host\n"
         let report = LogExplainer().explain(Array(log.utf8))

@@ -3,9 +3,11 @@
 struct KnownFailure: Sendable {
     /// A stable id, for programs.
     let id: String
-    /// A POSIX extended regular expression over one log line; its first capture, when there is one, is a number or
-    /// a device the cause and the host details refer to.
+    /// A POSIX extended regular expression over one log line; its first capture, when there is one,
+    /// is a number or a device the cause and the host details refer to.
     let pattern: String
+    /// `pattern`, compiled once.
+    let regex: ExtendedRegex
     /// Why it happened, in one sentence; `{n}` stands for the captured number.
     let cause: String
     /// What to do.
@@ -19,13 +21,18 @@ struct KnownFailure: Sendable {
         case groupNode
     }
 
-    /// The pattern, compiled.
-    var regex: ExtendedRegex { Self.compiled[id]! }
+    init(id: String, pattern: String, cause: String, fix: String, detail: Detail) {
+        self.id = id
+        self.pattern = pattern
+        self.regex = ExtendedRegex(pattern)
+        self.cause = cause
+        self.fix = fix
+        self.detail = detail
+    }
 
-    /// Every pattern in one alternation, for the lines that match none (nearly all of a log).
-    static let anyPattern = ExtendedRegex(all.map { "(\($0.pattern))" }.joined(separator: "|"), captures: false)
-
-    private static let compiled = Dictionary(uniqueKeysWithValues: all.map { ($0.id, ExtendedRegex($0.pattern)) })
+    /// Every pattern in one alternation, to pass over the lines none matches (nearly all of a log)
+    /// in one `regexec`.
+    static let anyPattern = ExtendedRegex(all.map { "(\($0.pattern))" }.joined(separator: "|"))
 
     static let all: [KnownFailure] = [
         KnownFailure(

@@ -72,13 +72,9 @@ public struct LogExplainer: Sendable {
             line.append(contentsOf: rawLine.prefix(Self.maxLineLength).lazy.filter { $0 != 0x0D && $0 != 0 })
             if Self.isBlank(line) { continue }
             line.append(0)
-            let matched = line.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { KnownFailure.anyPattern.matches(cString: $0.baseAddress!) }
-            }
-            let text = matched ? String(decoding: line.dropLast(), as: UTF8.self) : ""
-            guard matched,
+            guard KnownFailure.anyPattern.matches(line),
                 let (failure, groups) = KnownFailure.all.lazy.compactMap({ failure in
-                    failure.regex.firstMatch(in: text).map { (failure, $0) }
+                    failure.regex.firstMatch(in: line).map { (failure, $0) }
                 }).first
             else {
                 unrecognised += 1
@@ -88,7 +84,7 @@ public struct LogExplainer: Sendable {
             let number = captured.flatMap(Int.init).map(String.init) ?? "N"
             explanations.append(
                 Explanation(
-                    line: lineNumber, text: text, failure: failure.id,
+                    line: lineNumber, text: String(decoding: line.dropLast(), as: UTF8.self), failure: failure.id,
                     cause: failure.cause.replacingOccurrences("{n}", number),
                     fix: failure.fix.replacingOccurrences("{n}", number), details: details(failure.detail, captured)))
         }
