@@ -106,14 +106,23 @@ private final class GrammarScanner {
     }
 
     func run(path: String) throws(XMLError) {
-        guard
-            let parser = bytes.withUnsafeBufferPointer({ buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCreateMemoryParserCtxt($0, Int32(buffer.count))
+        // The parser reads the buffer in place: parse inside its scope.
+        let outcome = bytes.withUnsafeBufferPointer { buffer -> XMLError? in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                guard let parser = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
+                    return XMLError(.schema, "libxml2 could not allocate a parser", file: path)
                 }
-            })
-        else { throw XMLError(.schema, "libxml2 could not allocate a parser", file: path) }
-        defer { xmlFreeParserCtxt(parser) }
+                defer {
+                    self.parser = nil
+                    xmlFreeParserCtxt(parser)
+                }
+                return parse(with: parser, path: path)
+            }
+        }
+        if let outcome { throw outcome }
+    }
+
+    private func parse(with parser: xmlParserCtxtPtr, path: String) -> XMLError? {
         self.parser = parser
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
@@ -127,12 +136,12 @@ private final class GrammarScanner {
         _ = xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue))
         xmlParseDocument(parser)
         if parser.pointee.wellFormed == 0, failure == nil {
-            throw LibXMLRuntime.error(.schema, from: xmlCtxtGetLastError(parser), file: path)
+            return LibXMLRuntime.error(.schema, from: xmlCtxtGetLastError(parser), file: path)
         }
-        if let encoder = parser.pointee.input?.pointee.buf?.pointee.encoder, failure == nil {
-            _ = encoder
+        if parser.pointee.input?.pointee.buf?.pointee.encoder != nil, failure == nil {
             fail("not UTF-8: the reduced grammar reads define bodies as bytes")
         }
+        return nil
     }
 
     func fail(_ message: String) {

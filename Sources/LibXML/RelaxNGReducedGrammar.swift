@@ -80,3 +80,18 @@ public struct RelaxNGReducedGrammar: Sendable {
         return try RelaxNGSchema(grammar: text, name: (index.files.first?.path ?? "grammar") + " (reduced)")
     }
 }
+
+extension XMLNode {
+    /// The local names of this element and of every element in it: the `elementNames` to reduce a
+    /// grammar to when checking it.
+    public var elementNames: Set<String> {
+        var names: Set<String> = []
+        collectElementNames(into: &names)
+        return names
+    }
+
+    private func collectElementNames(into names: inout Set<String>) {
+        names.insert(name)
+        for child in elements { child.collectElementNames(into: &names) }
+    }
+}

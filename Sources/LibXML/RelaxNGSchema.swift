@@ -50,13 +50,20 @@ public final class RelaxNGSchema: @unchecked Sendable {
     /// path in messages.
     public init(grammar text: [UInt8], name: String) throws(XMLError) {
         LibXMLRuntime.ensureInitialized()
-        let parser = text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
-                xmlRelaxNGNewMemParserCtxt($0, Int32(buffer.count))
+        // libxml2 reads the buffer while it compiles, without copying it: compile inside its scope.
+        let compiled = text.withUnsafeBufferPointer { buffer -> Result<xmlRelaxNGPtr, XMLError> in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
+                guard let parser = xmlRelaxNGNewMemParserCtxt(base, Int32(buffer.count)) else {
+                    return .failure(XMLError(.schema, "libxml2 could not read the grammar", file: name))
+                }
+                do throws(XMLError) {
+                    return .success(try Self.compile(parser, name: name))
+                } catch {
+                    return .failure(error)
+                }
             }
         }
-        guard let parser else { throw XMLError(.schema, "libxml2 could not read the grammar", file: name) }
-        self.pointer = try Self.compile(parser, name: name)
+        self.pointer = try compiled.get()
         self.path = name
     }
 

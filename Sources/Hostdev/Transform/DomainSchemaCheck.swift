@@ -127,7 +127,7 @@ public final class DomainSchemaCheck: Sendable {
         let starts = Array(Set(units.map(\.name))).sorted()
         guard starts.allSatisfy({ reduced.elementName(ofDefine: $0) == $0 }) else { return false }
         var names: Set<String> = []
-        for unit in units { Self.collectNames(unit, into: &names) }
+        for unit in units { names.formUnion(unit.elementNames) }
         do throws(XMLError) {
             let schema = try reduced.schema(start: starts, elementNames: names)
             return units.allSatisfy { schema.validate(element: $0).isEmpty }
@@ -148,11 +148,6 @@ public final class DomainSchemaCheck: Sendable {
             return repeatableDevices.contains(device.name) ? device : top
         }
         return top
-    }
-
-    static func collectNames(_ element: XMLNode, into names: inout Set<String>) {
-        names.insert(element.name)
-        for child in element.elements { collectNames(child, into: &names) }
     }
 
     private func fullSchema() throws(XMLError) -> RelaxNGSchema {
