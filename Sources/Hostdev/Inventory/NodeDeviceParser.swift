@@ -88,6 +88,8 @@ enum NodeDeviceParser {
                 if let node = nested.firstElement(named: "address") {
                     details.physicalFunction = try pciAddress(node, fail: fail)
                 }
+            case "pci-bridge", "cardbus-bridge":
+                details.bridgeCapability = nested.attribute("type")
             case "virt_functions":
                 details.virtualFunctions = try nested.elements(named: "address").map { node throws(InventoryError) in
                     try pciAddress(node, fail: fail)
