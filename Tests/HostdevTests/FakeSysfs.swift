@@ -86,6 +86,7 @@ final class FakeSysfs {
                 let sibling = (path as NSString).deletingLastPathComponent + "/" + vf.description
                 try link(sibling, at: path + "/virtfn\(index)")
             }
+            try addMdevTypes(device.mdevTypes, at: path)
             return path
         }
         guard let parentPath else { return nil }
@@ -134,7 +135,7 @@ final class FakeSysfs {
             try link(path, at: "sys/class/net/" + interface)
             return path
         }
-        return nil
+        return try addMdevOrStorage(device, under: parentPath)
     }
 
     // MARK: Knobs

@@ -23,7 +23,12 @@ enum NodeDeviceParser {
         else { throw fail("device \(name) has no <capability type=…>", device) }
         var result = HostDevice(name: name, parent: parent, capability: type, driver: driver)
         switch type {
-        case "pci": result.pci = try parsePCI(capability, fail: fail)
+        case "pci":
+            result.pci = try parsePCI(capability, fail: fail)
+            result.mdevTypes = try parseMdevTypes(capability, fail: fail)
+        case "mdev": result.mdev = try parseMdev(capability, name: name, fail: fail)
+        case "storage": result.storage = parseStorage(capability)
+        case "scsi_generic": result.genericCharDevice = capability.text("char")
         case "usb_device":
             guard let bus = capability.integer("bus"), let number = capability.integer("device") else {
                 throw fail("USB device \(name) has no <bus> and <device>", capability)

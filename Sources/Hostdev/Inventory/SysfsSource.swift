@@ -13,9 +13,11 @@ enum SysfsSource {
         try reader.readUSB()
         try reader.readSCSI()
         try reader.readNet()
-        let facts = try SysfsFacts.read(tree: tree, devices: reader.devices)
+        var devices = reader.devices
+        try SysfsMdevAndStorage.read(tree: tree, into: &devices)
+        let facts = try SysfsFacts.read(tree: tree, devices: devices)
         let system = HostDevice(name: "computer", capability: "system")
-        return HostInventory(devices: [system] + reader.devices, domains: [], facts: facts, origin: "sysfs \(root)")
+        return HostInventory(devices: [system] + devices, domains: [], facts: facts, origin: "sysfs \(root)")
     }
 }
 

@@ -16,6 +16,14 @@ public struct HostDevice: Sendable, Equatable {
     public var scsi: SCSIDetails?
     /// Network interface details, for net devices.
     public var net: NetDetails?
+    /// The mediated-device types a parent offers (`<capability type='mdev_types'>`).
+    public var mdevTypes: [MdevType] = []
+    /// Mediated-device details, for an mdev instance.
+    public var mdev: MdevDetails?
+    /// Block-device details, for a storage device.
+    public var storage: StorageDetails?
+    /// The character device of a `scsi_generic` device (`/dev/sg0`).
+    public var genericCharDevice: String?
 
     /// Creates a device.
     public init(
