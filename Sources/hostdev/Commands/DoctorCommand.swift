@@ -30,7 +30,7 @@ struct DoctorCommand: ParsableCommand {
         try reportingFailures {
             let names = try DeviceArguments.parse(devices)
             let report = Doctor(inventory: try host.loadInventory(), qemuUser: qemuUser).run(devices: names)
-            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
             failed = report.hasErrors
         }
         if failed { throw ExitCode(1) }
