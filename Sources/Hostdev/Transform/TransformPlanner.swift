@@ -70,16 +70,17 @@ struct TransformPlanner {
                 continue
             }
             seen[name] = request.index
-            guard let device = inventory.device(named: name), let source = device.hostdevSource else {
+            guard let device = inventory.device(named: name) else {
                 refuse(
                     "device-missing", "\(place): \(name) is not a host device on \(inventory.origin)",
                     fixIt: "hostdev list \(hostOptionHint) shows the host's devices")
                 continue
             }
-            if let reason = device.notAssignableReason {
+            if let reason = inventory.assignmentProblem(of: device) {
                 refuse("not-assignable", "\(place): \(name) cannot be assigned: \(reason)")
                 continue
             }
+            guard let source = device.hostdevSource else { continue }  // assignmentProblem refused it
             let owners = inventory.owners(of: device).filter { !isThisDomain($0) }
             if let owner = owners.first {
                 refuse(
