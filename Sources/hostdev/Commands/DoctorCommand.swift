@@ -30,7 +30,8 @@ struct DoctorCommand: ParsableCommand {
         try reportingFailures {
             let names = try DeviceArguments.parse(devices)
             let report = Doctor(inventory: try host.loadInventory(), qemuUser: qemuUser).run(devices: names)
-            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            let text = report.text { FixItText.render($0, host: host, indent: "    ") }
+            print(format == .json ? report.json() : text, terminator: format == .json ? "\n" : "")
             failed = report.hasErrors
         }
         if failed { throw ExitCode(1) }

@@ -87,7 +87,7 @@ struct LintCommand: ParsableCommand {
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
-        case .text: print(report.text(color: isatty(1) == 1), terminator: "")
+        case .text: print(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) }, terminator: "")
         case .json: print(report.json())
         case .sarif: print(report.sarif())
         }

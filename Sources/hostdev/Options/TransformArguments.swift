@@ -74,7 +74,7 @@ struct TransformArguments: ParsableArguments {
         if report == .json {
             printError(result.report.json())
         } else {
-            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic)) }
+            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic, host: host)) }
         }
         guard result.succeeded else {
             let count = result.diagnostics.filter { $0.severity == .error }.count
@@ -109,9 +109,9 @@ enum InputFile {
 
 /// `FILE:LINE:COLUMN: severity: message [rule]`, and the fix-it on its own line.
 enum DiagnosticText {
-    static func render(_ diagnostic: Diagnostic) -> String {
+    static func render(_ diagnostic: Diagnostic, host: HostOptions? = nil) -> String {
         var text = diagnostic.description
-        if let fixIt = diagnostic.fixIt { text += "\n  fix: " + fixIt }
+        if let fixIt = diagnostic.fixIt { text += "\n  fix: " + FixItText.render(fixIt, host: host) }
         for note in diagnostic.notes { text += "\n  note: " + note }
         return text
     }

@@ -3,7 +3,7 @@
 #endif
 
 /// A `<rom file=…>` that does not exist.
-struct ROMFileRule: LintRule {
+struct ROMFileRule: PassthroughRule {
     let id = "rom-file-missing"
     let severity = Diagnostic.Severity.warning
     let summary = "<rom file=...> of a device does not exist"
@@ -14,7 +14,7 @@ struct ROMFileRule: LintRule {
         the file with the domain.
         """
 
-    func check(_ domain: LintedDomain) -> [Diagnostic] {
+    func check(_ domain: CheckedDomain) -> [Diagnostic] {
         guard let devices = domain.root.firstElement(named: "devices") else { return [] }
         return devices.elements.compactMap { device in
             guard let rom = device.firstElement(named: "rom"), let file = rom.attribute("file"), !file.isEmpty,
