@@ -205,7 +205,8 @@ struct VMCreateTests {
 @Suite("The transform: SCSI")
 struct TransformSCSITests {
     @Test func scsiHostdevsAreWrittenAsVDSMWritesThem() throws {
-        let result = try TransformTests.transform(nil, #"[{"type":"hostdev","device":"scsi_0_0_0_0"}]"#)
+        let result = try TransformTests.transform(
+            nil, #"[{"type":"hostdev","device":"scsi_0_0_0_0"}]"#, inventory: VDSMHost.inventory.get())
         let xml = try #require(result.xmlString)
         #expect(xml.contains(#"<hostdev mode="subsystem" type="scsi" managed="no" rawio="yes">"#))
         #expect(xml.contains(#"<adapter name="scsi_host0"/>"#))

@@ -2,7 +2,7 @@
 struct BootOrderConflictRule: PassthroughRule {
     let id = "boot-order-conflict"
     let severity = Diagnostic.Severity.error
-    let summary = "a device boot order together with <boot dev=...> in <os>"
+    let summary = "a device boot order together with `<boot dev=...>` in `<os>`"
     let explanation = """
         libvirt takes the boot sequence either from <os><boot dev=.../> or from per-device <boot \
         order='N'/> elements, never both ("per-device boot elements cannot be used together with os/boot \

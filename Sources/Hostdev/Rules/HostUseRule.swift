@@ -9,7 +9,7 @@ struct HostUseRule: PassthroughRule {
         the root disk's controller disappears under a mounted filesystem. Where the source shows what \
         the host uses (a sysfs tree, or /sys on a local connection), a device the host uses is never \
         assigned, detached or added to complete a group; move that use elsewhere first. detach refuses \
-        a device whose host use cannot be read, and --force overrides this guard, and only this one.
+        a device whose host use cannot be read; a forced detach overrides this guard, and only this one.
         """
     let needsHost = true
     let commands = RuleCommand.domainCommands.union([.doctor, .detach])

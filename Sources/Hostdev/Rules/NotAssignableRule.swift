@@ -17,13 +17,15 @@ struct NotAssignableRule: PassthroughRule {
         guard let inventory = domain.inventory else { return [] }
         var findings = domain.hostdevs.compactMap { element -> Diagnostic? in
             guard let source = element.source, let device = inventory.device(for: source),
-                let reason = device.notAssignableReason
+                let reason = inventory.assignmentProblem(of: device)
             else { return nil }
             return finding("\(device.name) cannot be assigned: \(reason)", at: element.node, in: domain)
         }
         for entry in domain.request?.hostDevices ?? [] {
-            guard let device = domain.device(for: entry), device.hostdevSource == nil else { continue }
-            let reason = device.notAssignableReason ?? "a \(device.capability) device cannot be assigned to a guest"
+            // A device with a source is added, and the check above reports it at its element.
+            guard let device = domain.device(for: entry), device.hostdevSource == nil,
+                let reason = inventory.assignmentProblem(of: device)
+            else { continue }
             findings.append(finding("\(entry.name) cannot be assigned: \(reason)", request: entry, in: domain))
         }
         return findings
@@ -37,7 +39,7 @@ struct NotAssignableRule: PassthroughRule {
                     "\(device.name) is not a PCI device; only PCI devices are detached for vfio", device: subject)
             ]
         }
-        guard let reason = device.notAssignableReason else { return [] }
+        guard let reason = subject.inventory.assignmentProblem(of: device) else { return [] }
         let fixIt: FixIt? =
             device.pci?.iommuGroup == nil && device.pci?.isBridge == false
             ? "enable the IOMMU (VT-d or AMD-Vi in the firmware, intel_iommu=on or amd_iommu=on); vfio cannot assign a device without a group"

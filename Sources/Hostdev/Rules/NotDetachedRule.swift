@@ -8,7 +8,7 @@ struct NotDetachedRule: PassthroughRule {
         Reattaching resets a device and unbinds it from its driver. On a device the host is using (bound \
         to its own driver, say virtio-pci or nvme) that yanks a live disk or NIC from the host. Only a \
         device bound to vfio-pci or pci-stub is given back; a device whose binding the source does not \
-        show (libvirt's test driver drops <driver>) is refused too. --force overrides this guard.
+        show (libvirt's test driver drops <driver>) is refused too. A forced reattach overrides this guard.
         """
     let commands: Set<RuleCommand> = [.reattach]
     let yieldsToForce = true

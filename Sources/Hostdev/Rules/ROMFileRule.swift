@@ -6,7 +6,7 @@
 struct ROMFileRule: PassthroughRule {
     let id = "rom-file-missing"
     let severity = Diagnostic.Severity.warning
-    let summary = "<rom file=...> of a device does not exist"
+    let summary = "`<rom file=...>` of a device does not exist"
     let explanation = """
         A PCI device can load its option ROM from a file (<rom file='/usr/share/.../vbios.rom'/>), often \
         for a GPU whose ROM the host firmware shadowed. If the file is missing on the host that starts \
