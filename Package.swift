@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "Libvirt", targets: ["Libvirt"]),
         .executable(name: "hostdev", targets: ["hostdev"]),
         .executable(name: "hostdev-fuzz", targets: ["HostdevFuzz"]),
+        // libhostdev.so.0 (built as libHostdevC.so, installed under its soname by `make install`): the C
+        // interface of Sources/HostdevC/include/hostdev.h, for C, Python (ctypes), Go, ….
+        .library(name: "HostdevC", type: .dynamic, targets: ["HostdevC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -24,6 +27,14 @@ let package = Package(
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(name: "Libvirt", dependencies: ["CLibvirt"]),
         .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt"]),
+        .target(
+            name: "HostdevC", dependencies: ["Hostdev", "LibXML"], exclude: ["include"],
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "-soname=libhostdev.so.0"]),
+                // The shipped library carries the Swift runtime (SwiftPM's --static-swift-stdlib
+                // covers executables only); debug builds use the toolchain's, as the tests do.
+                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+            ]),
         .executableTarget(
             name: "hostdev",
             dependencies: [
@@ -38,7 +49,7 @@ let package = Package(
         .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
-        .testTarget(name: "HostdevTests", dependencies: ["Hostdev"]),
+        .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC"]),
     ],
     swiftLanguageModes: [.v6]
 )
