@@ -24,7 +24,7 @@ demo: build
 	$(HOSTDEV) list --connect test://$(SAMPLE_HOST) --capability pci
 	@echo
 	@echo "== A vmCreate request for the GPU, checked, made non-migratable and defined =="
-	$(HOSTDEV) define --vm-create Samples/vmcreate/gpu.json --connect test://$(SAMPLE_HOST) --print-xml
+	$(HOSTDEV) define --new --vm-create Samples/vmcreate/gpu.json --connect test://$(SAMPLE_HOST) --print-xml
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -24,9 +24,11 @@ let package = Package(
         ),
         // libvirt's headers (from libvirt-dev) and a loader that dlopens libvirt.so.0 on first use.
         .target(name: "CLibvirt", linkerSettings: [.linkedLibrary("dl")]),
+        // <sys/xattr.h>, which the Glibc module does not export (in-place edits keep extended attributes).
+        .systemLibrary(name: "CXattr"),
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(name: "Libvirt", dependencies: ["CLibvirt"]),
-        .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt"]),
+        .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt", "CXattr"]),
         .target(
             name: "HostdevC", dependencies: ["Hostdev", "LibXML"], exclude: ["include"],
             linkerSettings: [

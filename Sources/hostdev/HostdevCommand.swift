@@ -26,6 +26,7 @@ struct HostdevCommand: ParsableCommand {
 
     /// Runs the command, mapping argument errors to exit code 2 as documented (not sysexits' 64).
     static func main() {
+        StandardOutput.reserveStandardDescriptors()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -144,7 +144,7 @@ struct TransformRefusalCommandTests {
 
     @Test func aDomainNamedLikeTheOwnerIsRefused() {
         let result = Self.transform(
-            ["--snapshot", "Samples/hosts/sample-host.xml"],
+            ["--new", "--snapshot", "Samples/hosts/sample-host.xml"],
             json: #"{"vmName":"nfv-router","devices":[{"type":"hostdev","device":"pci_0000_03_10_0"}]}"#)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
@@ -160,7 +160,7 @@ struct TransformRefusalCommandTests {
                 "<name>pci_0000_02_00_0</name>", "<name>pci_144d_a808</name>")
             try host.write(toFile: directory + "/host.xml")
             let result = Self.transform(
-                ["--snapshot", directory + "/host.xml"],
+                ["--new", "--snapshot", directory + "/host.xml"],
                 json: #"[{"type":"hostdev","device":"pci_0000_02_00_0"},{"type":"hostdev","device":"pci_144d_a808"}]"#)
             #expect(result.status == 1)
             #expect(
@@ -175,7 +175,8 @@ struct TransformRefusalCommandTests {
         let tree = try FakeSysfs(mirroring: try HostVerbsTests.sample.get())
         let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
         try tree.blockDevice("nvme0n1", partition: "nvme0n1p2", on: nvme, mountedOn: "/")
-        let result = Self.transform(["--sysfs", tree.root], json: #"[{"type":"hostdev","device":"pci_0000_02_00_0"}]"#)
+        let result = Self.transform(
+            ["--new", "--sysfs", tree.root], json: #"[{"type":"hostdev","device":"pci_0000_02_00_0"}]"#)
         #expect(result.status == 1)
         #expect(result.stderr.contains("devices[0]: the host uses pci_0000_02_00_0"), "\(result.stderr)")
         #expect(result.stderr.contains("[host-device-in-use]"))

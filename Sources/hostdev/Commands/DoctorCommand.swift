@@ -38,7 +38,7 @@ struct DoctorCommand: ParsableCommand {
             let report = Doctor(inventory: inventory, qemuUser: qemuUser ?? inventory.facts.qemuUser).run(
                 devices: names)
             let text = report.text { FixItText.render($0, host: host, indent: "    ") }
-            print(format == .json ? report.json() : text, terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? report.json() + "\n" : text)
             failed = report.hasErrors
         }
         if failed { throw ExitCode(1) }

@@ -67,11 +67,11 @@ struct LintCommand: ParsableCommand {
     /// Runs the lint; returns whether any error was found.
     private func execute() throws -> Bool {
         if let explain {
-            print(RuleCatalogue.explain(explain) ?? "")
+            try StandardOutput.write((RuleCatalogue.explain(explain) ?? "") + "\n")
             return false
         }
         if listRules {
-            print(RuleCatalogue.tableMarkdown, terminator: "")
+            try StandardOutput.write(RuleCatalogue.tableMarkdown)
             return false
         }
         let selected = Set(ids(select))
@@ -99,9 +99,9 @@ struct LintCommand: ParsableCommand {
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
-        case .text: print(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) }, terminator: "")
-        case .json: print(report.json())
-        case .sarif: print(report.sarif())
+        case .text: try StandardOutput.write(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) })
+        case .json: try StandardOutput.write(report.json() + "\n")
+        case .sarif: try StandardOutput.write(report.sarif() + "\n")
         }
         return report.hasErrors
     }
