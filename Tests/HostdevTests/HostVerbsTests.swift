@@ -138,7 +138,7 @@ struct HostVerbsTests {
         let disk = try #require(inventory.device(at: nvme))
         let refusals = DeviceAssignment.refusals(detaching: disk, inventory: inventory, force: false)
         #expect(refusals.map(\.rule) == ["host-device-in-use"])
-        #expect(refusals.first?.message == "the host uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /")
+        #expect(refusals.first?.message == "the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /")
         #expect(
             refusals.first?.fixIt?.message.contains("move what the host runs on pci_0000_02_00_0 elsewhere") == true)
         #expect(DeviceAssignment.refusals(detaching: disk, inventory: inventory, force: true).isEmpty)

@@ -97,12 +97,14 @@ struct TransformRefusalTests {
         let inventory = try Self.inventory(hostUse: [nvme: ["/dev/nvme0n1p2 mounted on /"]])
         let errors = try Self.errors(nil, #"[{"type":"hostdev","device":"pci_0000_02_00_0"}]"#, inventory: inventory)
         #expect(errors.map(\.rule) == ["host-device-in-use"])
-        #expect(errors.first?.message == "devices[0]: the host uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /")
+        #expect(
+            errors.first?.message == "devices[0]: the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /")
         #expect(errors.first?.fixIt?.action == nil)
         // lint, given the same host, applies the same rule.
         let linter = Linter(schema: nil, inventory: inventory, select: ["host-device-in-use"])
         let report = linter.lint(files: [Repository.root + "/Tests/Fixtures/lint/duplicate-boot-order.xml"])
-        #expect(report.diagnostics.map(\.message) == ["the host uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /"])
+        #expect(
+            report.diagnostics.map(\.message) == ["the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /"])
     }
 
     @Test func theHookEntryPointAppliesTheSameRules() throws {
@@ -178,13 +180,13 @@ struct TransformRefusalCommandTests {
         let result = Self.transform(
             ["--new", "--sysfs", tree.root], json: #"[{"type":"hostdev","device":"pci_0000_02_00_0"}]"#)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("devices[0]: the host uses pci_0000_02_00_0"), "\(result.stderr)")
+        #expect(result.stderr.contains("devices[0]: the host itself uses pci_0000_02_00_0"), "\(result.stderr)")
         #expect(result.stderr.contains("[host-device-in-use]"))
         let lint = TransformCommandTests.run([
             "lint", "Tests/Fixtures/lint/duplicate-boot-order.xml", "--sysfs", tree.root, "--select",
             "host-device-in-use",
         ])
         #expect(lint.status == 1)
-        #expect(lint.stdout.contains("the host uses pci_0000_02_00_0"))
+        #expect(lint.stdout.contains("the host itself uses pci_0000_02_00_0"))
     }
 }

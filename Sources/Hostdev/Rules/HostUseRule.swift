@@ -22,7 +22,7 @@ struct HostUseRule: PassthroughRule {
                 return nil
             }
             return finding(
-                "the host uses \(address.nodeDeviceName): \(uses.joined(separator: "; "))", at: element.node,
+                "the host itself uses \(address.nodeDeviceName): \(uses.joined(separator: "; "))", at: element.node,
                 in: domain, fixIt: Self.fixIt(address.nodeDeviceName, uses))
         }
     }
@@ -41,7 +41,7 @@ struct HostUseRule: PassthroughRule {
         guard let uses = hostUse[address], !uses.isEmpty else { return [] }
         return [
             finding(
-                "the host uses \(subject.device.name): \(uses.joined(separator: "; "))", device: subject,
+                "the host itself uses \(subject.device.name): \(uses.joined(separator: "; "))", device: subject,
                 fixIt: Self.fixIt(subject.device.name, uses))
         ]
     }
