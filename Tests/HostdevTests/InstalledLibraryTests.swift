@@ -58,7 +58,7 @@ import Testing
             try withScratchDirectory("c-caller") { directory in
                 try source.write(toFile: directory + "/caller.c")
                 let build = HostdevBinary.shell(
-                    "\(staged.environment) cc '\(directory)/caller.c' $(\(staged.environment) pkg-config --cflags --libs hostdev) "
+                    "\(staged.environment) $(command -v cc || command -v clang) '\(directory)/caller.c' $(\(staged.environment) pkg-config --cflags --libs hostdev) "
                         + "-o '\(directory)/caller' 2>&1; echo status=$?")
                 try #require(build.hasSuffix("status=0\n"), "cc: \(build)")
                 let run = "cd '\(Repository.root)' && \(staged.environment) '\(directory)/caller'"
