@@ -47,7 +47,17 @@ public struct Linter: Sendable {
             let count = done.add(1, ordering: .relaxed).newValue
             if count % 64 == 0 || count == files.count { progress?(count, files.count) }
         }
-        var fileResults = results.withLock { $0.compactMap { $0 } }
+        return report(results.withLock { $0.compactMap { $0 } })
+    }
+
+    /// Lints one domain held in memory; `source` names it in the findings.
+    public func lint(xml: [UInt8], source: String) -> LintReport {
+        report([lint(file: source, bytes: xml)])
+    }
+
+    /// Runs the cross-domain rules over per-file results and orders each file's findings.
+    private func report(_ results: [FileResult]) -> LintReport {
+        var fileResults = results
         let summaries = fileResults.compactMap(\.summary)
         for rule in LintRules.all.compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id) {
             if rule.needsHost && inventory == nil { continue }
@@ -63,11 +73,15 @@ public struct Linter: Sendable {
         return LintReport(files: fileResults, hostChecked: inventory != nil)
     }
 
-    /// Lints one file.
-    func lint(file: String) -> FileResult {
+    /// Lints one file, or `bytes` named `file` when given.
+    func lint(file: String, bytes: [UInt8]? = nil) -> FileResult {
         let document: XMLDocument
         do throws(XMLError) {
-            document = try XMLDocument(contentsOf: file)
+            if let bytes {
+                document = try XMLDocument(parsing: bytes, source: file)
+            } else {
+                document = try XMLDocument(contentsOf: file)
+            }
         } catch {
             if error.code == .unreadable {
                 return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])

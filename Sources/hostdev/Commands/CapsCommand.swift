@@ -24,7 +24,7 @@ struct CapsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let capabilities = HostCapabilities(inventory: try host.loadInventory(thisHost: true))
-            print(format == .json ? capabilities.json() : capabilities.text(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? capabilities.json() + "\n" : capabilities.text())
         }
     }
 }

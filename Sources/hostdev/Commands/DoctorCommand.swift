@@ -37,7 +37,7 @@ struct DoctorCommand: ParsableCommand {
             let inventory = try host.loadInventory(thisHost: true)
             let report = Doctor(inventory: inventory, qemuUser: qemuUser ?? inventory.facts.qemuUser).run(
                 devices: names)
-            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
             failed = report.hasErrors
         }
         if failed { throw ExitCode(1) }

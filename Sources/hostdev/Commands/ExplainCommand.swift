@@ -33,7 +33,7 @@ struct ExplainCommand: ParsableCommand {
             }
             let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
             let report = LogExplainer(inventory: inventory).explain(bytes)
-            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
         }
     }
 }

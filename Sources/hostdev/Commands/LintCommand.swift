@@ -60,7 +60,7 @@ struct LintCommand: ParsableCommand {
     /// Runs the lint; returns whether any error was found.
     private func execute() throws -> Bool {
         if let explain {
-            print(LintRules.explain(explain) ?? "")
+            try StandardOutput.write((LintRules.explain(explain) ?? "") + "\n")
             return false
         }
         let selected = Set(ids(select))
@@ -87,9 +87,9 @@ struct LintCommand: ParsableCommand {
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
-        case .text: print(report.text(color: isatty(1) == 1), terminator: "")
-        case .json: print(report.json())
-        case .sarif: print(report.sarif())
+        case .text: try StandardOutput.write(report.text(color: isatty(1) == 1))
+        case .json: try StandardOutput.write(report.json() + "\n")
+        case .sarif: try StandardOutput.write(report.sarif() + "\n")
         }
         return report.hasErrors
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hostdev
 
 #if canImport(Glibc)
     import Glibc
@@ -12,6 +13,16 @@ enum CommandFailure: Error {
     case usage(String)
     /// 3: the host or libvirt failed.
     case host(String)
+
+    /// A file that could not be written: 1 when refused for what it is, 2 when an input to edit is not
+    /// there, 3 when a call failed.
+    static func writing(_ error: AtomicFile.WriteError) -> CommandFailure {
+        switch error.code {
+        case .refused: .refused(error.description)
+        case .notFound: .usage(error.description)
+        case .failed: .host(error.description)
+        }
+    }
 
     var exitCode: Int32 {
         switch self {
