@@ -11,9 +11,9 @@
 ///
 /// Files are then opened relative to a descriptor of the root, directory by directory, each
 /// component with `O_NOFOLLOW`: a component swapped for a link after it was resolved is an error,
-/// never a read outside the root. Directory descriptors are kept along the current path, so reading
-/// one device's attributes walks to its directory once; link targets are remembered, so each link
-/// is read once.
+/// never a read outside the root. The last directory descriptors used are kept open, so reading
+/// one device's attributes walks to its directory once; the links of directories are remembered, so
+/// each is read once.
 final class SysfsTree {
     /// The root, without a trailing slash (`""` for `/`).
     let root: String
@@ -26,7 +26,7 @@ final class SysfsTree {
     private let rootDescriptor: Int32
     /// The directories kept open, by real path, least recently used first.
     private var open: [(name: String, descriptor: Int32)] = []
-    /// Link targets by real path (`nil`: not a link), each read once.
+    /// Link targets of directories by real path (`nil`: not a link), each read once.
     private var links: [String: String?] = [:]
 
     init(root: String) {
@@ -70,9 +70,9 @@ final class SysfsTree {
     }
 
     /// Resolves the links of `relative`, all but the last component's unless `following`.
-    private func resolve(_ relative: String, following: Bool, hops: inout Int, asked: String) throws(InventoryError)
-        -> String
-    {
+    private func resolve(
+        _ relative: String, following: Bool, hops: inout Int, asked: String, remember: Bool = false
+    ) throws(InventoryError) -> String {
         let (directory, name) = Self.splitLast(relative)
         let real = try realDirectory(directory, hops: &hops, asked: asked)
         if name.isEmpty || name == "." { return real }
@@ -81,11 +81,12 @@ final class SysfsTree {
             return Self.splitLast(real).directory
         }
         let candidate = Self.join(real, name)
-        guard following, let target = try linkTarget(candidate) else { return candidate }
+        guard following, let target = try linkTarget(candidate, remember: remember) else { return candidate }
         hops += 1
         guard hops <= Self.maxHops else { throw loop(asked) }
         return try resolve(
-            target.hasPrefix("/") ? target : Self.join(real, target), following: true, hops: &hops, asked: asked)
+            target.hasPrefix("/") ? target : Self.join(real, target), following: true, hops: &hops, asked: asked,
+            remember: remember)
     }
 
     /// The real path of a directory, every link in it followed; remembered.
@@ -96,7 +97,7 @@ final class SysfsTree {
         let real =
             trimmed.count < directory.count
             ? try realDirectory(String(trimmed), hops: &hops, asked: asked)
-            : try resolve(directory, following: true, hops: &hops, asked: asked)
+            : try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
         realDirectories[directory] = real
         return real
     }
@@ -109,9 +110,10 @@ final class SysfsTree {
         InventoryError(.malformed, "\(absolute(relative)): too many levels of symbolic links (a loop)")
     }
 
-    /// The target of a link at a real path (whose directories hold no link), read once; `nil` when
-    /// it is not a link or does not exist.
-    private func linkTarget(_ real: String) throws(InventoryError) -> String? {
+    /// The target of a link at a real path (whose directories hold no link); `nil` when it is not a
+    /// link or does not exist. Remembered for the directories of paths (`remember`), which the kernel
+    /// never re-points; read afresh for a last component (`driver` changes when a device is bound).
+    private func linkTarget(_ real: String, remember: Bool = false) throws(InventoryError) -> String? {
         if let known = links[real] { return known }
         let (directory, name) = Self.splitLast(real)
         var target: String?
@@ -122,7 +124,7 @@ final class SysfsTree {
             }
             if count > 0 { target = String(decoding: buffer[0..<count], as: UTF8.self) }
         }
-        links[real] = .some(target)
+        if remember { links[real] = .some(target) }
         return target
     }
 
