@@ -77,7 +77,7 @@ import Testing
         let lines = output.split(separator: "\n").map(String.init)
         try #require(lines.count > 4, "python: \(output)")
         #expect(lines[0] == "False")
-        #expect(lines[1].hasPrefix("error iommu-group-incomplete IOMMU group 1 is incomplete"))
+        #expect(lines[1].hasPrefix("error iommu-group-incomplete devices[0]: IOMMU group 1 is incomplete"))
         #expect(lines[2] == "True ['pci_0000_01_00_0', 'pci_0000_01_00_1']")
         #expect(lines[3].hasPrefix("<domain"))
     }
