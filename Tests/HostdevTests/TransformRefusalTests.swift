@@ -112,7 +112,8 @@ struct TransformRefusalTests {
                 return linter.lint(files: [directory + "/router.xml"]).diagnostics.map(\.rule)
             }
         }
-        #expect(try lint(uuid: "11111111-2222-4333-8444-555555555555") == ["domain-name-clash", "owned-by-other-domain"])
+        #expect(
+            try lint(uuid: "11111111-2222-4333-8444-555555555555") == ["domain-name-clash", "owned-by-other-domain"])
         #expect(try lint(uuid: Self.nfvRouterUUID).isEmpty)
     }
 
