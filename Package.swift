@@ -49,6 +49,9 @@ let package = Package(
         .executableTarget(name: "HostdevFuzz", dependencies: ["Hostdev", "LibXML", "CFuzzSupport"]),
         // The library transform's throughput, for Benchmarks/run.sh.
         .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
+        // The schema check of the elements written against the whole-domain check, for Conformance/schema-check.sh.
+        .executableTarget(
+            name: "hostdev-schema-conformance", dependencies: ["Hostdev", "LibXML"], path: "Conformance/SchemaCheck"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
         .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lays out an installation of hostdev from built products: the binary, libhostdev.so with its
-# header and pkg-config file, the Python module, man pages and completions.
+# header and pkg-config file, the Python module, the libvirt hook, man pages and completions.
 #
 #   scripts/install.sh BUILD_DIR [MAN_DIR]
 #
@@ -8,7 +8,7 @@
 # generate-manual plugin (left out when not given). The layout follows the usual variables, each
 # overridable from the environment: DESTDIR, PREFIX (/usr/local), BINDIR, LIBDIR ($PREFIX/lib),
 # INCLUDEDIR, PKGCONFIGDIR, MANDIR, DATADIR, PYTHONDIR (the system python3's dist-packages for
-# PREFIX).
+# PREFIX), HOOKDIR (/etc/libvirt/hooks/qemu.d, where libvirt looks, whatever the prefix).
 set -euo pipefail
 
 build=${1:?usage: scripts/install.sh BUILD_DIR [MAN_DIR]}
@@ -23,6 +23,7 @@ INCLUDEDIR=${INCLUDEDIR:-$PREFIX/include}
 PKGCONFIGDIR=${PKGCONFIGDIR:-$LIBDIR/pkgconfig}
 DATADIR=${DATADIR:-$PREFIX/share}
 MANDIR=${MANDIR:-$DATADIR/man}
+HOOKDIR=${HOOKDIR:-/etc/libvirt/hooks/qemu.d}
 if [ -z "${PYTHONDIR:-}" ]; then
     # Debian's python3 reads /usr/lib/python3/dist-packages (packages) and
     # /usr/local/lib/python3.X/dist-packages (local installs).
@@ -65,6 +66,11 @@ install -d "$root$PYTHONDIR/hostdev"
 sed "s|@HOSTDEV_LIBRARY@|$LIBDIR/libhostdev.so.0|" "$source_dir/python/hostdev/__init__.py" \
     >"$root$PYTHONDIR/hostdev/__init__.py"
 chmod 0644 "$root$PYTHONDIR/hostdev/__init__.py"
+
+# libvirt's QEMU hook (libvirt reads the hooks directory when it starts: restart libvirtd once).
+install -d "$root$HOOKDIR"
+sed "s|@BINDIR@|$BINDIR|" "$source_dir/scripts/libvirt-hook.sh" >"$root$HOOKDIR/hostdev"
+chmod 0755 "$root$HOOKDIR/hostdev"
 
 if [ -n "$man" ]; then
     install -d "$root$MANDIR/man1"
