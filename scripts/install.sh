@@ -46,6 +46,8 @@ install -D -m 0755 "$build/hostdev" "$root$BINDIR/hostdev"
 # The library under its soname, with the development link beside it.
 install -D -m 0755 "$build/libHostdevC.so" "$root$LIBDIR/libhostdev.so.0"
 ln -sfn libhostdev.so.0 "$root$LIBDIR/libhostdev.so"
+# The loader's cache learns of a library in a new directory (/usr/local/lib) from ldconfig.
+if [ -z "$DESTDIR" ] && [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 install -D -m 0644 "$source_dir/Sources/HostdevC/include/hostdev.h" "$root$INCLUDEDIR/hostdev.h"
 version=$("$build/hostdev" --version)
 mkdir -p "$root$PKGCONFIGDIR"

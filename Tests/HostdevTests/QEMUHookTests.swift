@@ -199,6 +199,34 @@ struct QEMUHookTests {
         #expect(readFile(tree.root + "/run/hostdev/qemu/web-server.devices") == nil)
     }
 
+    @Test func aHostdevInterfaceIsBoundAndAManagedDeviceIsLeftToLibvirt() throws {
+        let inventory = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: inventory)
+        try tree.bindingAttributes(inventory)
+        let kernel = SimulatedKernel(tree: tree, hostDrivers: ["0000:03:10.2": "ixgbevf"])
+        let xml = Self.rootNVMeDomain.replacingOccurrences(
+            of: """
+                    <hostdev mode='subsystem' type='pci' managed='no'>
+                      <source><address domain='0x0000' bus='0x02' slot='0x00' function='0x0'/></source>
+                    </hostdev>
+                """,
+            with: """
+                    <interface type='hostdev' managed='no'>
+                      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x2'/></source>
+                    </interface>
+                    <hostdev mode='subsystem' type='pci' managed='yes'>
+                      <source><address domain='0x0001' bus='0x01' slot='0x00' function='0x0'/></source>
+                    </hostdev>
+                """)
+        #expect(xml.contains("<interface type='hostdev'"))
+        let outcome = QEMUHook(root: tree.root, writer: kernel).run(
+            domain: "nvf", operation: "prepare", subOperation: "begin", domainXML: Array(xml.utf8))
+        #expect(outcome == .init(exitCode: 0, messages: [], changed: ["pci_0000_03_10_2"]))
+        #expect(kernel.writes.allSatisfy { !$0.contains("0001:01:00.0") })
+        #expect(tree.driver(of: "0000:03:10.2") == "vfio-pci")
+        #expect(tree.driver(of: "0001:01:00.0") == "nvidia")
+    }
+
     @Test func aHandEditedDomainNamingTheRootNVMeIsRefusedWithNothingTouched() throws {
         let inventory = try Self.sample.get()
         let tree = try FakeSysfs(mirroring: inventory)

@@ -12,15 +12,7 @@ struct TransformCommandTests {
 
     /// Runs from the repository root so messages name files relative to it, as a user sees them.
     static func run(_ arguments: [String], stdin: String = "") -> CommandResult {
-        let previous = getcwd(nil, 0)
-        defer {
-            if let previous {
-                chdir(previous)
-                free(previous)
-            }
-        }
-        chdir(Repository.root)
-        return HostdevBinary.run(arguments, stdin: stdin)
+        HostdevBinary.run(arguments, stdin: stdin, directory: Repository.root)
     }
 
     @Test(arguments: [

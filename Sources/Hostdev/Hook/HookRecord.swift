@@ -33,10 +33,14 @@ struct HookRecord: Equatable {
         var devices: [(PCIAddress, String?)] = []
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            guard fields.count == 2, let address = try? PCIAddress(sysfsName: String(fields[0])) else {
-                throw HookFailure("\(path(root: root, domain: domain)): unreadable line '\(line)'")
+            let unreadable = HookFailure("\(path(root: root, domain: domain)): unreadable line '\(line)'")
+            guard fields.count == 2 else { throw unreadable }
+            do throws(AddressError) {
+                let address = try PCIAddress(sysfsName: String(fields[0]))
+                devices.append((address, fields[1] == "-" ? nil : String(fields[1])))
+            } catch {
+                throw unreadable
             }
-            devices.append((address, fields[1] == "-" ? nil : String(fields[1])))
         }
         return HookRecord(devices: devices)
     }

@@ -131,11 +131,8 @@ public struct QEMUHook: Sendable {
                 }
                 continue
             }
-            for case .hostUse(let name, let uses) in DeviceAssignment.refusals(
-                detaching: device, inventory: inventory, force: false)
-            {
-                reasons.append("the host itself uses \(name): \(uses.joined(separator: "; "))")
-            }
+            reasons += DeviceAssignment.refusals(detaching: device, inventory: inventory, force: false)
+                .filter { $0.rule == "host-device-in-use" }.map(\.message)
         }
         let binding = StubBinding(root: self.root, writer: writer)
         if !binding.stubLoaded {

@@ -8,15 +8,18 @@ public struct TransformOptions: Sendable {
     public var virtType: String
     /// The check against libvirt's domain schema, if any (see ``DomainSchemaCheck``).
     public var schemaCheck: DomainSchemaCheck?
+    /// The command whose rules check the result (``RuleCommand/transform``, `define` or `hook`).
+    public var command: RuleCommand
 
     /// Creates options; `schema` (a compiled `domain.rng`) checks the whole input and result.
     public init(
         includeGroup: Bool = false, virtType: String = "kvm", schema: RelaxNGSchema? = nil,
-        schemaCheck: DomainSchemaCheck? = nil
+        schemaCheck: DomainSchemaCheck? = nil, command: RuleCommand = .transform
     ) {
         self.includeGroup = includeGroup
         self.virtType = virtType
         self.schemaCheck = schemaCheck ?? schema.map { DomainSchemaCheck(schema: $0) }
+        self.command = command
     }
 }
 
@@ -100,7 +103,7 @@ public enum PassthroughTransform {
 
         var planner = TransformPlanner(domain: root, request: request, inventory: inventory, options: options)
         planner.plan()
-        diagnostics += planner.diagnostics
+        diagnostics += planner.notes
         var report = TransformReport(
             added: planner.planned.map(\.device.name),
             addedForGroups: Dictionary(
@@ -114,17 +117,20 @@ public enum PassthroughTransform {
             report.diagnostics = diagnostics.map(TransformReport.Finding.init)
             return TransformResult(xml: xml, changed: changed, diagnostics: diagnostics, report: report)
         }
-        if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
 
-        var changed = domainXML == nil
-        if !planner.planned.isEmpty {
-            let devices = root.firstElement(named: "devices") ?? root.appendIndentedElement("devices")
-            for planned in planner.planned { HostdevEmitter.append(planned, to: devices) }
-            changed = true
-        }
+        // Emit into the document, then check the result with the same rules lint applies; nothing
+        // is serialized unless they pass.
+        let origins = planner.emit()
+        var changed = domainXML == nil || !origins.isEmpty
         if !HostdevElement.all(in: root).isEmpty || !planner.placeholders.isEmpty {
             changed = HostdevEmitter.mark(root, placeholders: planner.placeholders) || changed
         }
+        diagnostics += RuleCatalogue.evaluate(
+            CheckedDomain(
+                file: document.source ?? "domain.xml", root: root, inventory: inventory, command: options.command,
+                request: request, origins: origins))
+        if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
+
         if checkOutput, changed, let check = options.schemaCheck {
             diagnostics += check.checkResult(document, input: domainXML)
             if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }

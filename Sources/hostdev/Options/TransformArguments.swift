@@ -111,7 +111,7 @@ struct TransformArguments: ParsableArguments {
         if report == .json {
             printError(result.report.json())
         } else {
-            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic)) }
+            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic, host: host)) }
         }
         guard result.succeeded else {
             let count = result.diagnostics.filter { $0.severity == .error }.count
