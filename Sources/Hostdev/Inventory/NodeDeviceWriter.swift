@@ -71,7 +71,6 @@ struct NodeDeviceWriter {
         default:
             throw unwritable(device, "hostdev does not know what libvirt needs in a '\(device.capability)' capability")
         }
-        appendExtras(device, to: capability)
     }
 
     private mutating func appendPCI(
