@@ -38,6 +38,11 @@ struct HostVerbsTests {
         let forced = HostdevBinary.run([
             "detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force",
         ])
+        let dryRun = HostdevBinary.run([
+            "detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force", "--dry-run",
+        ])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout == "would detach pci_0000_01_00_0 (bind it to vfio-pci)\n")
         #expect(forced.status == 3)
         #expect(forced.stdout.isEmpty)
         #expect(forced.stderr.contains("does not support it"))
@@ -98,6 +103,26 @@ struct HostVerbsTests {
             try session.detach([try DeviceName("pci_0000_01_00_0")], force: true, dryRun: true) == [
                 "would detach pci_0000_01_00_0 (bind it to vfio-pci)"
             ])
+    }
+
+    @Test(arguments: [
+        ("qemu:///system", true), ("qemu:///session", true), ("lxc:///", true), ("test:///default", false),
+        ("qemu+ssh://host/system", false), ("qemu://host/system", false),
+    ])
+    func aLocalConnectionIsThisHost(uri: String, local: Bool) {
+        #expect(HostInventory.isLocal(uri: uri) == local)
+    }
+
+    @Test func hostUseReadFromARootOrUnknown() throws {
+        let sample = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: sample)
+        let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
+        try tree.blockDevice("nvme0n1", partition: "nvme0n1p2", on: nvme, mountedOn: "/")
+        let read = sample.readingHostUse(fromSysfs: tree.root)
+        #expect(read.facts.hostUse?[nvme]?.contains { $0.contains("mounted on /") } == true)
+        #expect(read.devices == sample.devices)
+        let unreadable = read.readingHostUse(fromSysfs: "/nonexistent-hostdev-root")
+        #expect(unreadable.facts.hostUse == nil)
     }
 
     @Test func detachReadsWhatTheHostUsesFromItsRoot() throws {

@@ -74,6 +74,10 @@ struct VDSMListingTests {
         #expect(instance["parent"] as? String == "pci_0000_81_00_0")
         #expect(instance["uuid"] as? String == "4b20d080-1b54-4048-85b3-a6a62d165c01")
         #expect(instance["iommu_group"] as? String == "40")
+        let table = HostdevBinary.run(["list"] + Self.snapshot + ["--capability", "mdev"]).stdout
+        #expect(table.contains("vdi-1 (off)") && table.contains("mdev type nvidia-11"), "\(table)")
+        let json = HostdevBinary.run(["list", "--format", "json", "--capability", "mdev"] + Self.snapshot).stdout
+        #expect(json.contains("\"vmId\" : \"9d7e2c4b-1a3f-4e5d-8c6b-7a8f9e0d1c2b\""), "\(json)")
     }
 
     @Test func theTestDriverGivesTheSameFieldsButForDrivers() throws {
@@ -139,5 +143,19 @@ struct NotAssignableRequestTests {
 
     @Test func anUnknownNameIsStillMissing() throws {
         #expect(try Self.refusal("scsi_9_0_0_0").contains("is not a host device"))
+    }
+}
+
+@Suite("hostdev snapshot keeps VDSM's devices")
+struct VDSMSnapshotTests {
+    @Test func aSnapshotOfTheTreeReadsBackTheSame() throws {
+        let snapshot = try VDSMHost.inventory.get()
+        let tree = try FakeSysfs(mirroring: snapshot)
+        let file = tree.root + "/snapshot.xml"
+        let written = HostdevBinary.run(["snapshot", "--sysfs", tree.root, "-o", file])
+        #expect(written.status == 0, "\(written.stderr)")
+        let back = try InventorySource.snapshot(path: file).load()
+        #expect(back.devices.map(\.name) == snapshot.devices.map(\.name))
+        for (left, right) in zip(back.devices, snapshot.devices) { #expect(left == right, "\(left.name)") }
     }
 }
