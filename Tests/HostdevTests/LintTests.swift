@@ -16,8 +16,8 @@ struct LintRuleTests {
     static let perFileRules = [
         "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
-        "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "interface-not-vf",
-        "interface-mac-invalid", "interface-vlan-invalid", "mdev-unavailable", "mdev-not-created",
+        "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "hostdev-source-unreadable",
+        "interface-not-vf", "interface-mac-invalid", "interface-vlan-invalid", "mdev-unavailable", "mdev-not-created",
     ]
 
     @Test(arguments: perFileRules)
