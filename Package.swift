@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
-        .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC"]),
+        .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC", "CXattr"]),
     ],
     swiftLanguageModes: [.v6]
 )
