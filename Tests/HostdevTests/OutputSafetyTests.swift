@@ -1,3 +1,4 @@
+import CXattr
 import Testing
 
 #if canImport(Glibc)
@@ -157,7 +158,8 @@ struct OutputTargetTests {
         let script =
             "mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 || exit 99; "
             + "timeout -k 5 60 \(command) 2>&1; echo \"exit $?\"; stat -c %F /dev/null"
-        let output = HostdevBinary.shell("unshare --mount sh -c \(script.shellQuoted) 2>&1; echo \"unshare $?\"")
+        let output = HostdevBinary.unblockedShell(
+            "unshare --mount sh -c \(script.shellQuoted) 2>&1; echo \"unshare $?\"")
         guard !output.contains("unshare 99"), output.contains("exit ") else {
             print("skipped: no private mount namespace here (\(output)); the mknod test covers the same case")
             return
@@ -171,7 +173,7 @@ struct OutputTargetTests {
         #expect(toFile.stdout.contains(WriteFixture.hostdev))
         let command = ([HostdevBinary.path] + WriteFixture.transform + ["-o", "/dev/stdout"]).map(\.shellQuoted)
             .joined(separator: " ")
-        let throughPipe = HostdevBinary.shell("timeout -k 5 60 \(command) 2>/dev/null | cat")
+        let throughPipe = HostdevBinary.unblockedShell("timeout -k 5 60 \(command) 2>/dev/null | cat")
         #expect(throughPipe.contains(WriteFixture.hostdev))
     }
 
@@ -243,5 +245,233 @@ struct OutputTargetTests {
             #expect(readFile(target)?.contains(WriteFixture.hostdev) == true)
             #expect(readFile(target)?.hasPrefix("old") == false)
         }
+    }
+}
+
+@Suite("--in-place edits the file the path names, as it was, or refuses")
+struct InPlaceEditTests {
+    @Test func aSymbolicLinkIsFollowedAndStaysALink() throws {
+        try withScratchDirectory("inplace-link") { directory in
+            let real = directory + "/real.xml"
+            let link = directory + "/link.xml"
+            try WriteFixture.domain.write(toFile: real)
+            #expect(symlink("real.xml", link) == 0)
+            let result = HostdevBinary.bounded(WriteFixture.inPlace(link))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(WriteFixture.type(link) == S_IFLNK)
+            #expect(readFile(real)?.contains(WriteFixture.hostdev) == true)
+            #expect(WriteFixture.entries(directory) == ["link.xml", "real.xml"])
+        }
+    }
+
+    @Test func ownerGroupModeAndExtendedAttributesAreKept() throws {
+        try withScratchDirectory("inplace-attributes") { directory in
+            let path = directory + "/vm.xml"
+            try WriteFixture.domain.write(toFile: path)
+            #expect(chown(path, 65534, 65534) == 0)
+            #expect(chmod(path, 0o4750) == 0)
+            let value = Array("kept".utf8)
+            guard setxattr(path, "user.hostdev", value, value.count, 0) == 0 else {
+                print("skipped the attribute part: this file system has no user.* attributes (\(errno))")
+                return
+            }
+            let result = HostdevBinary.bounded(WriteFixture.inPlace(path))
+            #expect(result.status == 0, "\(result.stderr)")
+            let info = WriteFixture.status(path)
+            #expect(info?.st_uid == 65534)
+            #expect(info?.st_gid == 65534)
+            #expect(info.map { $0.st_mode & 0o7777 } == 0o4750)
+            var read = [UInt8](repeating: 0, count: 16)
+            let count = getxattr(path, "user.hostdev", &read, read.count)
+            #expect(count == value.count && Array(read.prefix(max(count, 0))) == value)
+            #expect(readFile(path)?.contains(WriteFixture.hostdev) == true)
+        }
+    }
+
+    @Test func aFileWithOtherHardLinksIsRefusedUntouched() throws {
+        try withScratchDirectory("inplace-hardlink") { directory in
+            let path = directory + "/vm.xml"
+            try WriteFixture.domain.write(toFile: path)
+            #expect(link(path, directory + "/other.xml") == 0)
+            let result = HostdevBinary.bounded(WriteFixture.inPlace(path))
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("has 2 hard links"), "\(result.stderr)")
+            #expect(readFile(path) == WriteFixture.domain)
+            #expect(WriteFixture.status(path)?.st_nlink == 2)
+            #expect(WriteFixture.entries(directory) == ["other.xml", "vm.xml"])
+        }
+    }
+
+    @Test func somethingOtherThanARegularFileIsRefused() {
+        withScratchDirectory("inplace-fifo") { directory in
+            let fifo = directory + "/vm.xml"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let result = HostdevBinary.bounded(WriteFixture.inPlace(fifo), seconds: 20)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("is a FIFO; only a regular file is edited in place"), "\(result.stderr)")
+            #expect(WriteFixture.type(fifo) == S_IFIFO)
+        }
+    }
+
+    @Test func aReadOnlyFileOfRootIsNotReplacedByAnotherUser() throws {
+        guard geteuid() == 0, WriteFixture.succeeds("setpriv --reuid=nobody --regid=nogroup --clear-groups true") else {
+            print("skipped: needs root and setpriv(1) to run hostdev as nobody")
+            return
+        }
+        try withScratchDirectory("inplace-readonly") { directory in
+            // A directory anyone may write (nobody could rename over the file), a file only root may write.
+            #expect(chmod(directory, 0o777) == 0)
+            let path = directory + "/vm.xml"
+            try WriteFixture.domain.write(toFile: path)
+            #expect(chmod(path, 0o644) == 0)
+            let result = HostdevBinary.bounded(
+                WriteFixture.inPlace(path), prefix: "setpriv --reuid=nobody --regid=nogroup --clear-groups")
+            #expect(result.status == 1)
+            #expect(
+                result.stderr.contains("cannot be edited: you cannot write it: Permission denied"), "\(result.stderr)")
+            #expect(readFile(path) == WriteFixture.domain)
+            #expect(WriteFixture.status(path)?.st_uid == 0)
+            #expect(WriteFixture.entries(directory) == ["vm.xml"])
+        }
+    }
+
+    @Test func fiftyPairsOfConcurrentEditsLoseNoDevice() throws {
+        try withScratchDirectory("inplace-race") { directory in
+            try "[{\"type\": \"hostdev\", \"device\": \"pci_0000_03_10_2\"}]".write(toFile: directory + "/a.json")
+            try "[{\"type\": \"hostdev\", \"device\": \"pci_0001_01_00_0\"}]".write(toFile: directory + "/b.json")
+            let pairs = 50
+            for index in 0..<pairs { try WriteFixture.domain.write(toFile: directory + "/vm\(index).xml") }
+            let run = { (index: Int, request: String) in
+                ([HostdevBinary.path, "transform", "\(directory)/vm\(index).xml", "--in-place", "--no-schema"]
+                    + ["--vm-create", "\(directory)/\(request).json", "--snapshot", Repository.sampleHost])
+                    .map(\.shellQuoted).joined(separator: " ")
+                    + " 2>/dev/null; echo $? >'\(directory)/\(request)\(index).status'"
+            }
+            let script = (0..<pairs).map {
+                "(timeout -k 5 60 \(run($0, "a"))) & (timeout -k 5 60 \(run($0, "b"))) & wait"
+            }
+            _ = HostdevBinary.unblockedShell(script.joined(separator: "\n"))
+            var succeeded = 0
+            for index in 0..<pairs {
+                let final = readFile("\(directory)/vm\(index).xml") ?? ""
+                for (request, address) in [
+                    ("a", "<address domain='0x0000' bus='0x03' slot='0x10' function='0x2'/>"),
+                    ("b", "<address domain='0x0001' bus='0x01' slot='0x00' function='0x0'/>"),
+                ] {
+                    let status = readFile("\(directory)/\(request)\(index).status")
+                    #expect(status == "0\n", "pair \(index), run \(request): exit \(status ?? "none")")
+                    guard status == "0\n" else { continue }
+                    succeeded += 1
+                    #expect(final.contains(address), "pair \(index): run \(request) exited 0 but its device is lost")
+                }
+            }
+            #expect(succeeded == 2 * pairs)
+            #expect(WriteFixture.entries(directory).allSatisfy { !$0.hasPrefix(".") })
+        }
+    }
+}
+
+@Suite("A write interrupted or refused leaves no temporary file and no broken target")
+struct InterruptedWriteTests {
+    /// Starts `hostdev ARGS` in the background, and sends `signal` as soon as its temporary file
+    /// `.NAME.*` exists in `directory`. Returns its exit status and whether the signal went out while
+    /// the temporary file was there (the write had begun and had not been renamed yet).
+    static func signalDuringWrite(_ arguments: [String], directory: String, name: String, signal: String)
+        -> (status: Int32, midWrite: Bool)
+    {
+        // A command the shell starts with `&` ignores SIGINT and SIGQUIT: env restores their default.
+        let command = (["env", "--default-signal", HostdevBinary.path] + arguments).map(\.shellQuoted)
+            .joined(separator: " ")
+        let script = """
+            \(command) >/dev/null 2>&1 & pid=$!
+            ( sleep 60; kill -KILL $pid ) >/dev/null 2>&1 & watchdog=$!
+            sent=0
+            while read -r _ _ state _ 2>/dev/null </proc/$pid/stat && [ "$state" != Z ]; do
+              for f in '\(directory)'/.\(name).*; do
+                if [ -e "$f" ]; then kill -\(signal) $pid; sent=1; break 2; fi
+              done
+            done
+            wait $pid; status=$?
+            kill $watchdog 2>/dev/null
+            echo "$status $sent"
+            """
+        let words = HostdevBinary.unblockedShell(script).split(whereSeparator: \.isWhitespace)
+        return (Int32(words.first ?? "") ?? -1, words.last == "1")
+    }
+
+    static func arguments(_ path: String) -> [String] {
+        WriteFixture.inPlace(path) + ["--no-schema"]
+    }
+
+    @Test(arguments: ["INT", "TERM"])
+    func aSignalDuringTheWriteLeavesNoTemporaryFile(signal: String) throws {
+        try withScratchDirectory("signal") { directory in
+            let path = directory + "/big.xml"
+            try WriteFixture.large.write(toFile: path)
+            var interrupted = 0
+            for _ in 0..<10 where interrupted < 3 {
+                try WriteFixture.large.write(toFile: path)
+                let run = Self.signalDuringWrite(
+                    Self.arguments(path), directory: directory, name: "big.xml", signal: signal)
+                // Killed by the signal (128 + its number) after it was sent mid-write.
+                if run.midWrite && run.status > 128 { interrupted += 1 }
+                #expect(WriteFixture.entries(directory) == ["big.xml"], "exit \(run.status)")
+                let now = readFile(path) ?? ""
+                #expect(
+                    now == WriteFixture.large || (now.contains(WriteFixture.hostdev) && now.hasSuffix("</domain>\n")))
+            }
+            #expect(interrupted > 0, "no run was interrupted while its temporary file existed")
+        }
+    }
+
+    @Test func aKillMidWriteLeavesEitherTheOriginalOrTheWholeResult() throws {
+        try withScratchDirectory("kill") { directory in
+            let path = directory + "/big.xml"
+            try WriteFixture.large.write(toFile: path)
+            let done = HostdevBinary.bounded(Self.arguments(path).filter { $0 != "--in-place" }).stdout
+            #expect(done.contains(WriteFixture.hostdev))
+            var landed = 0
+            for _ in 0..<20 where landed < 3 {
+                try WriteFixture.large.write(toFile: path)
+                let run = Self.signalDuringWrite(
+                    Self.arguments(path), directory: directory, name: "big.xml", signal: "KILL")
+                let now = readFile(path)
+                #expect(now == WriteFixture.large || now == done)
+                // SIGKILL cannot be caught: a temporary file left behind is the proof the kill landed
+                // after the write began and before the rename.
+                let leftovers = WriteFixture.entries(directory).filter { $0.hasPrefix(".big.xml.") }
+                if run.midWrite && run.status == 137 && !leftovers.isEmpty && now == WriteFixture.large { landed += 1 }
+                for name in leftovers { unlink(directory + "/" + name) }
+            }
+            #expect(landed > 0, "no kill landed mid-write")
+        }
+    }
+
+    @Test func aFileSizeLimitFailsTheWriteAndLeavesNoTemporaryFile() throws {
+        try withScratchDirectory("xfsz") { directory in
+            let path = directory + "/big.xml"
+            try WriteFixture.large.write(toFile: path)
+            // `ulimit -f 512`: files of at most 512 KiB, the result is about 1.3 MB.
+            let inPlace = HostdevBinary.bounded(Self.arguments(path), prefix: "ulimit -f 512;")
+            #expect(inPlace.status == 3, "\(inPlace.stderr)")
+            #expect(inPlace.stderr.contains("File too large"), "\(inPlace.stderr)")
+            #expect(readFile(path) == WriteFixture.large)
+            let output = HostdevBinary.bounded(
+                Self.arguments(path).filter { $0 != "--in-place" } + ["-o", directory + "/out.xml"],
+                prefix: "ulimit -f 512;")
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(WriteFixture.entries(directory) == ["big.xml"])
+        }
+    }
+
+    @Test func aCRLFDocumentComesBackWithCRLFOnly() {
+        let crlf = WriteFixture.domain.replacingOccurrences("\n", "\r\n")
+        // The sample domain, piped: the same transform with its lines ending in CR LF.
+        let result = HostdevBinary.bounded(["transform"] + WriteFixture.transform.dropFirst(2), stdin: crlf)
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = Array(result.stdout.utf8)
+        let bare = bytes.indices.filter { bytes[$0] == 10 && ($0 == 0 || bytes[$0 - 1] != 13) }
+        #expect(result.stdout.contains(WriteFixture.hostdev))
+        #expect(bare.isEmpty, "\(bare.count) lines end in LF alone")
     }
 }
