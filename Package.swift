@@ -30,12 +30,17 @@ let package = Package(
         .target(name: "Libvirt", dependencies: ["CLibvirt"]),
         .target(name: "Hostdev", dependencies: ["LibXML", "Libvirt", "CXattr"]),
         .target(
-            name: "HostdevC", dependencies: ["Hostdev", "LibXML"], exclude: ["include"],
+            name: "HostdevC", dependencies: ["Hostdev", "LibXML"], exclude: ["include", "exports.map"],
             linkerSettings: [
                 .unsafeFlags(["-Xlinker", "-soname=libhostdev.so.0"]),
                 // The shipped library carries the Swift runtime (SwiftPM's --static-swift-stdlib
-                // covers executables only); debug builds use the toolchain's, as the tests do.
-                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                // covers executables only) and exports only hostdev.h's functions; debug builds use
+                // the toolchain's runtime, as the tests do.
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-Xlinker",
+                        "--version-script=\(Context.packageDirectory)/Sources/HostdevC/exports.map",
+                    ], .when(configuration: .release)),
             ]),
         .executableTarget(
             name: "hostdev",
@@ -49,6 +54,9 @@ let package = Package(
         .executableTarget(name: "HostdevFuzz", dependencies: ["Hostdev", "LibXML", "CFuzzSupport"]),
         // The library transform's throughput, for Benchmarks/run.sh.
         .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
+        // The schema check of the elements written against the whole-domain check, for Conformance/schema-check.sh.
+        .executableTarget(
+            name: "hostdev-schema-conformance", dependencies: ["Hostdev", "LibXML"], path: "Conformance/SchemaCheck"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
         .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC", "CXattr"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make install DESTDIR=TMP PREFIX=/usr` of built products, then checks the layout file by file:
-# binary, library, header, pkg-config file, Python module, man pages, completions.
+# binary, library, header, pkg-config file, Python module, libvirt hook, man pages, completions.
 #
 #   scripts/check-install.sh BUILD_DIR MAN_DIR
 set -euo pipefail
@@ -28,6 +28,7 @@ expect -L /usr/lib/libhostdev.so
 expect -f /usr/include/hostdev.h
 expect -f /usr/lib/pkgconfig/hostdev.pc
 expect -f /usr/lib/python3/dist-packages/hostdev/__init__.py
+expect -x /etc/libvirt/hooks/qemu.d/hostdev
 expect -s /usr/share/bash-completion/completions/hostdev
 expect -s /usr/share/zsh/vendor-completions/_hostdev
 expect -s /usr/share/fish/vendor_completions.d/hostdev.fish
@@ -51,6 +52,11 @@ python=$(command -v /usr/bin/python3 || command -v python3)
 version=$(HOSTDEV_LIBRARY=$root/usr/lib/libhostdev.so.0 PYTHONPATH=$root/usr/lib/python3/dist-packages \
     "$python" -c 'import hostdev; print(hostdev.version())')
 [ "$version" = "$("$build/hostdev" --version)" ] || { echo "FAIL python: hostdev.version() = $version" >&2; failures=$((failures + 1)); }
+
+grep -q '^exec /usr/bin/hostdev hook "\$@"$' "$root/etc/libvirt/hooks/qemu.d/hostdev" || {
+    echo "FAIL the hook does not run /usr/bin/hostdev hook" >&2
+    failures=$((failures + 1))
+}
 
 if [ "$failures" -ne 0 ]; then
     echo "make install layout: $failures problem(s)" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lays out an installation of hostdev from built products: the binary, libhostdev.so with its
-# header and pkg-config file, the Python module, man pages and completions.
+# header and pkg-config file, the Python module, the libvirt hook, man pages and completions.
 #
 #   scripts/install.sh BUILD_DIR [MAN_DIR]
 #
@@ -8,7 +8,7 @@
 # generate-manual plugin (left out when not given). The layout follows the usual variables, each
 # overridable from the environment: DESTDIR, PREFIX (/usr/local), BINDIR, LIBDIR ($PREFIX/lib),
 # INCLUDEDIR, PKGCONFIGDIR, MANDIR, DATADIR, PYTHONDIR (the system python3's dist-packages for
-# PREFIX).
+# PREFIX), HOOKDIR (/etc/libvirt/hooks/qemu.d, where libvirt looks, whatever the prefix).
 set -euo pipefail
 
 build=${1:?usage: scripts/install.sh BUILD_DIR [MAN_DIR]}
@@ -23,6 +23,7 @@ INCLUDEDIR=${INCLUDEDIR:-$PREFIX/include}
 PKGCONFIGDIR=${PKGCONFIGDIR:-$LIBDIR/pkgconfig}
 DATADIR=${DATADIR:-$PREFIX/share}
 MANDIR=${MANDIR:-$DATADIR/man}
+HOOKDIR=${HOOKDIR:-/etc/libvirt/hooks/qemu.d}
 if [ -z "${PYTHONDIR:-}" ]; then
     # Debian's python3 reads /usr/lib/python3/dist-packages (packages) and
     # /usr/local/lib/python3.X/dist-packages (local installs).
@@ -45,6 +46,8 @@ install -D -m 0755 "$build/hostdev" "$root$BINDIR/hostdev"
 # The library under its soname, with the development link beside it.
 install -D -m 0755 "$build/libHostdevC.so" "$root$LIBDIR/libhostdev.so.0"
 ln -sfn libhostdev.so.0 "$root$LIBDIR/libhostdev.so"
+# The loader's cache learns of a library in a new directory (/usr/local/lib) from ldconfig.
+if [ -z "$DESTDIR" ] && [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 install -D -m 0644 "$source_dir/Sources/HostdevC/include/hostdev.h" "$root$INCLUDEDIR/hostdev.h"
 version=$("$build/hostdev" --version)
 mkdir -p "$root$PKGCONFIGDIR"
@@ -65,6 +68,11 @@ install -d "$root$PYTHONDIR/hostdev"
 sed "s|@HOSTDEV_LIBRARY@|$LIBDIR/libhostdev.so.0|" "$source_dir/python/hostdev/__init__.py" \
     >"$root$PYTHONDIR/hostdev/__init__.py"
 chmod 0644 "$root$PYTHONDIR/hostdev/__init__.py"
+
+# libvirt's QEMU hook (libvirt reads the hooks directory when it starts: restart libvirtd once).
+install -d "$root$HOOKDIR"
+sed "s|@BINDIR@|$BINDIR|" "$source_dir/scripts/libvirt-hook.sh" >"$root$HOOKDIR/hostdev"
+chmod 0755 "$root$HOOKDIR/hostdev"
 
 if [ -n "$man" ]; then
     install -d "$root$MANDIR/man1"

@@ -18,6 +18,9 @@ public final class XMLDocument {
     /// Set by edits that change parsed nodes in place (attributes, removals): splicing new nodes into
     /// the source bytes can no longer reproduce the document, so libxml2 writes it whole.
     var needsFullSerialization = false
+    /// Elements changed in place (an attribute, the namespace, a child removed), so that a check of
+    /// what an edit touched can find them (``XMLNode/changedSubtrees()``).
+    var editedInPlace: Set<xmlNodePtr> = []
 
     private init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
         self.pointer = pointer

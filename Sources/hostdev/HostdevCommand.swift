@@ -20,7 +20,7 @@ struct HostdevCommand: ParsableCommand {
         subcommands: [
             CapsCommand.self, ListCommand.self, DetachCommand.self, ReattachCommand.self, SnapshotCommand.self,
             TransformCommand.self, DefineCommand.self, LintCommand.self, DoctorCommand.self, ExplainCommand.self,
-            SriovCommand.self,
+            HookCommand.self, SriovCommand.self, MdevCommand.self,
         ]
     )
 

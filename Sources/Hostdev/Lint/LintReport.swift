@@ -33,7 +33,8 @@ public struct LintReport: Sendable {
     }
 
     /// `FILE:LINE:COLUMN: severity: message [ID]` lines, skipped files as notes, and the summary line.
-    public func text(color: Bool = false) -> String {
+    /// - Parameter render: how a fix-it reads (its words, unless the caller renders its action too).
+    public func text(color: Bool = false, fixIt render: (FixIt) -> String = \.message) -> String {
         var lines: [String] = []
         for file in files {
             switch file.status {
@@ -51,7 +52,7 @@ public struct LintReport: Sendable {
                         with: ": \u{1B}[1;\(code)m\(diagnostic.severity.rawValue)\u{1B}[0m: ")
                 }
                 lines.append(line)
-                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + fixIt) }
+                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + render(fixIt)) }
             }
         }
         lines.append(summaryLine)

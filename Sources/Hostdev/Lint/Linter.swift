@@ -59,7 +59,8 @@ public struct Linter: Sendable {
     private func report(_ results: [FileResult]) -> LintReport {
         var fileResults = results
         let summaries = fileResults.compactMap(\.summary)
-        for rule in LintRules.all.compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id) {
+        for rule in RuleCatalogue.rules(for: .lint).compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id)
+        {
             if rule.needsHost && inventory == nil { continue }
             for finding in rule.check(all: summaries, inventory: inventory) {
                 if let index = fileResults.firstIndex(where: { $0.file == finding.file }) {
@@ -87,27 +88,24 @@ public struct Linter: Sendable {
                 return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])
             }
             let finding = Diagnostic(
-                .error, rule: LintRules.xmlID, error.reason, file: file, line: error.line, column: error.column)
-            return FileResult(file: file, status: .linted, diagnostics: isEnabled(LintRules.xmlID) ? [finding] : [])
+                .error, rule: RuleCatalogue.xmlID, error.reason, file: file, line: error.line, column: error.column)
+            return FileResult(file: file, status: .linted, diagnostics: isEnabled(RuleCatalogue.xmlID) ? [finding] : [])
         }
         let root = document.root
         guard root.name == "domain" else {
             return FileResult(file: file, status: .skipped(root: root.name), diagnostics: [])
         }
         var diagnostics: [Diagnostic] = []
-        if let schema, isEnabled(LintRules.schemaID) {
+        if let schema, isEnabled(RuleCatalogue.schemaID) {
             diagnostics += schema.validate(document).map { violation in
                 Diagnostic(
-                    .error, rule: LintRules.schemaID,
+                    .error, rule: RuleCatalogue.schemaID,
                     violation.message + (violation.element.map { " (element \($0))" } ?? ""), file: file,
                     line: violation.line)
             }
         }
-        let domain = LintedDomain(file: file, root: root, hostdevs: HostdevElement.all(in: root), inventory: inventory)
-        for rule in LintRules.all where isEnabled(rule.id) && !(rule is any CrossDomainRule) {
-            if rule.needsHost && inventory == nil { continue }
-            diagnostics += rule.check(domain)
-        }
+        let domain = CheckedDomain(file: file, root: root, inventory: inventory, command: .lint)
+        diagnostics += RuleCatalogue.evaluate(domain, isEnabled: isEnabled)
         return FileResult(file: file, status: .linted, diagnostics: diagnostics, summary: domain.summary)
     }
 }
@@ -138,5 +136,5 @@ public struct FileResult: Sendable {
     /// Its findings.
     public var diagnostics: [Diagnostic]
     /// What cross-domain rules need.
-    var summary: LintedDomain.Summary?
+    var summary: CheckedDomain.Summary?
 }

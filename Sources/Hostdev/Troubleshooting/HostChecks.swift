@@ -36,12 +36,13 @@ struct HostChecks {
 
     /// What to do when the host has no IOMMU: firmware and kernel on bare metal, the hypervisor
     /// inside a virtual machine.
-    private func enableIOMMU(_ bareMetal: String) -> String {
-        guard let hypervisor = facts.hypervisor else { return bareMetal }
-        return "this host is a virtual machine (\(hypervisor)): firmware and GRUB settings cannot give it an IOMMU; "
-            + "its hypervisor must expose a virtual IOMMU (libvirt: <iommu model='intel'/> with <ioapic driver='qemu'/> "
-            + "in this machine's domain; QEMU: -device intel-iommu,intremap=on,caching-mode=on), then boot it with "
-            + "intel_iommu=on"
+    private func enableIOMMU(_ bareMetal: String) -> FixIt {
+        guard let hypervisor = facts.hypervisor else { return FixIt(bareMetal) }
+        return FixIt(
+            "this host is a virtual machine (\(hypervisor)): firmware and GRUB settings cannot give it an IOMMU; "
+                + "its hypervisor must expose a virtual IOMMU (libvirt: <iommu model='intel'/> with <ioapic driver='qemu'/> "
+                + "in this machine's domain; QEMU: -device intel-iommu,intremap=on,caching-mode=on), then boot it with "
+                + "intel_iommu=on")
     }
 
     /// A check the source cannot answer, saying why.

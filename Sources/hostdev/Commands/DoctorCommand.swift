@@ -37,7 +37,8 @@ struct DoctorCommand: ParsableCommand {
             let inventory = try host.loadInventory(thisHost: true)
             let report = Doctor(inventory: inventory, qemuUser: qemuUser ?? inventory.facts.qemuUser).run(
                 devices: names)
-            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
+            let text = report.text { FixItText.render($0, host: host, indent: "    ") }
+            try StandardOutput.write(format == .json ? report.json() + "\n" : text)
             failed = report.hasErrors
         }
         if failed { throw ExitCode(1) }

@@ -15,7 +15,7 @@ struct LintCommand: ParsableCommand {
             PATH is a file, a directory (searched for *.xml) or '-' for standard input. The schema check \
             (rule 'schema') gives the verdict xmllint --relaxng domain.rng gives; the passthrough rules \
             need a host source for the checks against the host. Exit 0 when clean, 1 on any error, 2 when \
-            the lint could not run. Rules: \(LintRules.ids.joined(separator: ", ")).
+            the lint could not run. Rules: \(RuleCatalogue.ids.joined(separator: ", ")).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
@@ -40,11 +40,18 @@ struct LintCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Print what a rule checks and why, then exit.", valueName: "id"))
     var explain: String?
 
+    @Flag(
+        name: .customLong("list-rules"),
+        help: "Print every rule: what it checks, the commands that apply it, its exit code; then exit.")
+    var listRules = false
+
     func validate() throws {
-        for id in ids(select) + ids(ignore) + (explain.map { [$0] } ?? []) where !LintRules.ids.contains(id) {
-            throw ValidationError("unknown rule '\(id)'; rules: \(LintRules.ids.joined(separator: ", "))")
+        for id in ids(select) + ids(ignore) + (explain.map { [$0] } ?? []) where !RuleCatalogue.ids.contains(id) {
+            throw ValidationError("unknown rule '\(id)'; rules: \(RuleCatalogue.ids.joined(separator: ", "))")
         }
-        if explain == nil && paths.isEmpty { throw ValidationError("give at least one path ('-' for standard input)") }
+        if explain == nil && !listRules && paths.isEmpty {
+            throw ValidationError("give at least one path ('-' for standard input)")
+        }
     }
 
     private func ids(_ list: String?) -> [String] {
@@ -60,13 +67,18 @@ struct LintCommand: ParsableCommand {
     /// Runs the lint; returns whether any error was found.
     private func execute() throws -> Bool {
         if let explain {
-            try StandardOutput.write((LintRules.explain(explain) ?? "") + "\n")
+            try StandardOutput.write((RuleCatalogue.explain(explain) ?? "") + "\n")
+            return false
+        }
+        if listRules {
+            try StandardOutput.write(RuleCatalogue.tableMarkdown)
             return false
         }
         let selected = Set(ids(select))
         let ignored = Set(ids(ignore))
         var schema: RelaxNGSchema?
-        if (selected.isEmpty || selected.contains(LintRules.schemaID)) && !ignored.contains(LintRules.schemaID) {
+        if (selected.isEmpty || selected.contains(RuleCatalogue.schemaID)) && !ignored.contains(RuleCatalogue.schemaID)
+        {
             do throws(XMLError) {
                 schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
             } catch {
@@ -87,7 +99,7 @@ struct LintCommand: ParsableCommand {
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
-        case .text: try StandardOutput.write(report.text(color: isatty(1) == 1))
+        case .text: try StandardOutput.write(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) })
         case .json: try StandardOutput.write(report.json() + "\n")
         case .sarif: try StandardOutput.write(report.sarif() + "\n")
         }

@@ -35,6 +35,16 @@ struct TransformArguments: ParsableArguments {
     @Flag(name: .customLong("no-schema"), help: "Skip checking the input and the result against libvirt's schema.")
     var noSchema = false
 
+    @Flag(
+        name: .customLong("full-schema"),
+        help: "Check the whole input and result against the whole domain.rng (by default, the elements written).")
+    var fullSchema = false
+
+    @Flag(
+        name: .customLong("input-from-libvirt"),
+        help: "The domain is libvirt's own output (virsh dumpxml): never check it against the schema.")
+    var inputFromLibvirt = false
+
     @Option(help: ArgumentHelp("'json': write the whole plan to stderr instead of text findings.", valueName: "json"))
     var report: ReportFormat?
 
@@ -51,6 +61,7 @@ struct TransformArguments: ParsableArguments {
         if domain == "-" && vmCreate == "-" {
             throw ValidationError("only one of the domain and --vm-create can be '-'")
         }
+        if noSchema && fullSchema { throw ValidationError("give --no-schema or --full-schema, not both") }
         if domain == nil && isatty(0) == 1 {
             throw ValidationError(
                 "no domain: name a domain file, pipe one on standard input, or pass --new to build a minimal domain "
@@ -80,10 +91,11 @@ struct TransformArguments: ParsableArguments {
         } else {
             bytes = nil
         }
-        var schema: RelaxNGSchema?
+        var schema: DomainSchemaCheck?
         if !noSchema {
             do throws(XMLError) {
-                schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
+                schema = try DomainSchemaCheck(
+                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt)
             } catch {
                 throw CommandFailure.usage(error.description)
             }
@@ -92,14 +104,14 @@ struct TransformArguments: ParsableArguments {
         do throws(TransformError) {
             result = try PassthroughTransform.run(
                 domainXML: bytes, source: domainSource ?? "vm-create", request: request, inventory: inventory,
-                options: TransformOptions(includeGroup: includeGroup, virtType: virtType, schema: schema))
+                options: TransformOptions(includeGroup: includeGroup, virtType: virtType, schemaCheck: schema))
         } catch {
             throw CommandFailure.usage(error.description)
         }
         if report == .json {
             printError(result.report.json())
         } else {
-            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic)) }
+            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic, host: host)) }
         }
         guard result.succeeded else {
             let count = result.diagnostics.filter { $0.severity == .error }.count

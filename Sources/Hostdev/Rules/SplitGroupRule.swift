@@ -2,7 +2,7 @@
 struct SplitGroupRule: CrossDomainRule {
     let id = "iommu-group-split"
     let severity = Diagnostic.Severity.error
-    let summary = "two domains holding devices of one IOMMU group"
+    let summary = "two domains holding devices of one IOMMU group (on the host, or in one lint run)"
     let explanation = """
         An IOMMU group is the smallest unit vfio can isolate, so it goes to one guest. If two guests hold \
         devices of one group, the second to start fails ("group N is not viable" or "device is already \
@@ -10,7 +10,33 @@ struct SplitGroupRule: CrossDomainRule {
         """
     let needsHost = true
 
-    func check(all domains: [LintedDomain.Summary], inventory: HostInventory?) -> [Diagnostic] {
+    func check(_ domain: CheckedDomain) -> [Diagnostic] {
+        guard let inventory = domain.inventory else { return [] }
+        let elements = domain.hostdevs.compactMap { element in element.source?.pciAddress.map { ($0, element) } }
+        let assigned = Set(elements.map(\.0))
+        var findings: [Diagnostic] = []
+        var seen: Set<Int> = []
+        for (address, element) in elements {
+            guard let group = inventory.device(at: address)?.pci?.iommuGroup, seen.insert(group).inserted else {
+                continue
+            }
+            for member in inventory.groupMembers(group) where !assigned.contains(member) {
+                guard let device = inventory.device(at: member) else { continue }
+                for owner in inventory.owners(of: device) where !domain.isSelf(owner) {
+                    findings.append(
+                        finding(
+                            "IOMMU group \(group) would be split: \(member.nodeDeviceName) is assigned to domain '\(owner.name)'",
+                            at: element.node, in: domain,
+                            fixIt:
+                                "a group goes to one guest; remove \(member.nodeDeviceName) from '\(owner.name)' first")
+                    )
+                }
+            }
+        }
+        return findings
+    }
+
+    func check(all domains: [CheckedDomain.Summary], inventory: HostInventory?) -> [Diagnostic] {
         guard let inventory else { return [] }
         // Per group, the first domain holding each address; the same device twice is another rule's finding.
         var holders: [Int: [(address: PCIAddress, file: String)]] = [:]

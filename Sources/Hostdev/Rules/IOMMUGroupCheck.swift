@@ -27,7 +27,10 @@ public enum IOMMUGroupCheck {
     {
         var groups: [Int: [PCIAddress]] = [:]
         for address in assigned {
-            guard let group = inventory.device(at: address)?.pci?.iommuGroup else { continue }
+            // A bridge cannot be assigned at all; that is another rule's finding, not a group's gap.
+            guard let pci = inventory.device(at: address)?.pci, !pci.isBridge, let group = pci.iommuGroup else {
+                continue
+            }
             groups[group, default: []].append(address)
         }
         return groups.keys.sorted().compactMap { group in
@@ -53,8 +56,9 @@ public enum IOMMUGroupCheck {
     }
 
     /// The fix-it for a gap.
-    public static func fixIt(for gap: Gap) -> String {
-        "assign every endpoint of group \(gap.group) to this domain (hostdev transform --include-group), "
-            + "or mark the others as placeholders (specParams iommuPlaceholder)"
+    public static func fixIt(for gap: Gap) -> FixIt {
+        FixIt(
+            "assign every endpoint of group \(gap.group) to this domain, or mark the others as placeholders "
+                + "(specParams iommuPlaceholder)", action: .includeGroup(group: gap.group))
     }
 }

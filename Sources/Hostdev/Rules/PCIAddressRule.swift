@@ -1,5 +1,5 @@
 /// A PCI hostdev whose source address is malformed or out of range.
-struct PCIAddressRule: LintRule {
+struct PCIAddressRule: PassthroughRule {
     let id = "pci-address-invalid"
     let severity = Diagnostic.Severity.error
     let summary = "PCI hostdev source address malformed or out of range"
@@ -10,7 +10,7 @@ struct PCIAddressRule: LintRule {
         as libvirt does: domain='0x0000' bus='0x01' slot='0x00' function='0x0'.
         """
 
-    func check(_ domain: LintedDomain) -> [Diagnostic] {
+    func check(_ domain: CheckedDomain) -> [Diagnostic] {
         domain.hostdevs.compactMap { element in
             guard element.type == "pci", let problem = element.sourceProblem else { return nil }
             return finding(problem, at: element.sourceAddressNode ?? element.node, in: domain)
