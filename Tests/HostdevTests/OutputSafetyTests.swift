@@ -150,37 +150,50 @@ struct OutputTargetTests {
         }
     }
 
-    @Test func devNullStaysACharacterDevice() {
-        // /dev/null itself, in a mount namespace of its own (a tmpfs on /dev), so that a regression
-        // cannot replace the machine's /dev/null.
-        let command = ([HostdevBinary.path] + WriteFixture.transform + ["-o", "/dev/null"]).map(\.shellQuoted)
-            .joined(separator: " ")
-        let script =
-            "mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 || exit 99; "
-            + "timeout -k 5 60 \(command) 2>&1; echo \"exit $?\"; stat -c %F /dev/null"
+    /// `hostdev transform … -o DEVICE`, as a shell command line.
+    static func transform(to output: String) -> String {
+        ([HostdevBinary.path] + WriteFixture.transform + ["-o", output]).map(\.shellQuoted).joined(separator: " ")
+    }
+
+    /// Runs `script` in a mount namespace of its own whose /dev is a fresh tmpfs holding `null`,
+    /// `full` and the `stdout` link, so that a regression can never replace the machine's devices.
+    /// `nil` (the test prints why it is skipped) where no such namespace can be made.
+    static func inPrivateDev(_ script: String) -> String? {
+        let setup =
+            "mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/full c 1 7 "
+            + "&& ln -s /proc/self/fd/1 /dev/stdout || exit 99; "
         let output = HostdevBinary.unblockedShell(
-            "unshare --mount sh -c \(script.shellQuoted) 2>&1; echo \"unshare $?\"")
-        guard !output.contains("unshare 99"), output.contains("exit ") else {
-            print("skipped: no private mount namespace here (\(output)); the mknod test covers the same case")
-            return
+            "unshare --mount sh -c \((setup + script).shellQuoted) 2>&1; echo \"unshare $?\"")
+        guard !output.contains("unshare 99"), output.contains("unshare 0") else {
+            print("skipped: no private mount namespace for /dev here (\(output))")
+            return nil
         }
+        return output
+    }
+
+    @Test func devNullStaysACharacterDevice() {
+        let script = "timeout -k 5 60 \(Self.transform(to: "/dev/null")) 2>&1; echo \"exit $?\"; stat -c %F /dev/null"
+        guard let output = Self.inPrivateDev(script) else { return }
         #expect(output.contains("exit 0\ncharacter special file\n"), "\(output)")
     }
 
-    @Test func devStdoutIsWrittenThrough() {
-        let toFile = HostdevBinary.bounded(WriteFixture.transform + ["-o", "/dev/stdout"])
-        #expect(toFile.status == 0, "\(toFile.stderr)")
-        #expect(toFile.stdout.contains(WriteFixture.hostdev))
-        let command = ([HostdevBinary.path] + WriteFixture.transform + ["-o", "/dev/stdout"]).map(\.shellQuoted)
-            .joined(separator: " ")
-        let throughPipe = HostdevBinary.unblockedShell("timeout -k 5 60 \(command) 2>/dev/null | cat")
-        #expect(throughPipe.contains(WriteFixture.hostdev))
+    @Test func devStdoutIsWrittenThroughToAFileOrAPipe() {
+        withScratchDirectory("stdout") { directory in
+            let command = "timeout -k 5 60 \(Self.transform(to: "/dev/stdout"))"
+            let script =
+                "\(command) >'\(directory)/out' 2>/dev/null; echo \"file $?\"; \(command) 2>/dev/null | grep -c '</domain>'; "
+                + "stat -c %F /dev/stdout"
+            guard let output = Self.inPrivateDev(script) else { return }
+            #expect(output.hasPrefix("file 0\n1\nsymbolic link\n"), "\(output)")
+            #expect(readFile(directory + "/out")?.contains(WriteFixture.hostdev) == true)
+        }
     }
 
     @Test func aFullDeviceAtTheOutputPathIsAFailure() {
-        let result = HostdevBinary.bounded(WriteFixture.transform + ["-o", "/dev/full"])
-        #expect(result.status == 3)
-        #expect(result.stderr.contains("/dev/full: cannot write: No space left on device"), "\(result.stderr)")
+        let script = "timeout -k 5 60 \(Self.transform(to: "/dev/full")) 2>&1; echo \"exit $?\"; stat -c %F /dev/full"
+        guard let output = Self.inPrivateDev(script) else { return }
+        #expect(output.contains("/dev/full: cannot write: No space left on device"), "\(output)")
+        #expect(output.contains("exit 3\ncharacter special file\n"), "\(output)")
     }
 
     @Test func aFilePlantedByAnotherUserIsReplacedByOneOfTheCallers() {
