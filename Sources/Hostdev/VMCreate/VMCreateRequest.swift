@@ -17,6 +17,10 @@ public struct VMCreateRequest: Sendable, Equatable {
     public var smp: Int?
     /// The host devices requested, in the order given.
     public var hostDevices: [HostDeviceRequest]
+    /// The SR-IOV virtual functions requested as network interfaces.
+    public var interfaces: [HostdevInterfaceRequest] = []
+    /// The mediated devices requested by type.
+    public var mediatedDevices: [MdevRequest] = []
     /// Notes and warnings about what was passed over (other devices, unknown keys).
     public var notes: [Diagnostic]
     /// Where the parameters came from, for messages.
@@ -79,6 +83,7 @@ public struct VMCreateRequest: Sendable, Equatable {
             guard case .object(let dictionary) = device else {
                 throw VMCreateError(source: source, "\(place) is \(device.kind), not a device dictionary")
             }
+            if try decodeVDSMDevice(dictionary, index: index, source: source, into: &request) { continue }
             guard dictionary["type"]?.text == "hostdev" else {
                 let kind = dictionary["type"]?.text ?? dictionary["device"]?.text ?? "device"
                 request.notes.append(

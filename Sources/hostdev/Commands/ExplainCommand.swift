@@ -1,6 +1,5 @@
 import ArgumentParser
 import Hostdev
-import LibXML
 
 /// `hostdev explain`: QEMU and libvirt errors turned into causes and fixes.
 struct ExplainCommand: ParsableCommand {
@@ -26,10 +25,10 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let bytes: [UInt8]
-            do throws(XMLError) {
-                bytes = try XMLInput.readBytes(path: log, limits: ParseLimits(maxBytes: LogExplainer.maxBytes))
+            do {
+                bytes = try CommandInput.read(log, limit: LogExplainer.maxBytes)
             } catch {
-                throw CommandFailure.usage(error.description)
+                throw CommandFailure.usage("\(error)")
             }
             let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
             let report = LogExplainer(inventory: inventory).explain(bytes)
