@@ -67,8 +67,11 @@ public struct Linter: Sendable {
     func lint(file: String) -> FileResult {
         let document: XMLDocument
         do throws(XMLError) {
-            document = try XMLDocument(contentsOf: file)
+            document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: true)
         } catch {
+            if error.code == .notRegularFile {
+                return FileResult(file: file, status: .notRegular(error.reason), diagnostics: [])
+            }
             if error.code == .unreadable {
                 return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])
             }
@@ -77,8 +80,8 @@ public struct Linter: Sendable {
             return FileResult(file: file, status: .linted, diagnostics: isEnabled(LintRules.xmlID) ? [finding] : [])
         }
         let root = document.root
-        guard root.name == "domain" else {
-            return FileResult(file: file, status: .skipped(root: root.name), diagnostics: [])
+        guard root.isUnqualified("domain") else {
+            return FileResult(file: file, status: .skipped(root: root.tagDescription), diagnostics: [])
         }
         var diagnostics: [Diagnostic] = []
         if let schema, isEnabled(LintRules.schemaID) {
@@ -114,6 +117,7 @@ public struct FileResult: Sendable {
     public enum Status: Sendable, Equatable {
         case linted
         case skipped(root: String)
+        case notRegular(String)
         case unreadable(String)
     }
 

@@ -25,14 +25,13 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let bytes: [UInt8]
+            let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
+            let report: LogExplainer.Report
             do throws(XMLError) {
-                bytes = try XMLInput.readBytes(path: log, limits: ParseLimits(maxBytes: LogExplainer.maxBytes))
+                report = try LogExplainer(inventory: inventory).explain(path: log)
             } catch {
                 throw CommandFailure.usage(error.description)
             }
-            let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
-            let report = LogExplainer(inventory: inventory).explain(bytes)
             print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
         }
     }

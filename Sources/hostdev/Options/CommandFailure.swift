@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hostdev
 
 #if canImport(Glibc)
     import Glibc
@@ -42,7 +43,7 @@ extension ParsableCommand {
         do {
             try body()
         } catch let failure as CommandFailure {
-            printError("hostdev: " + failure.message)
+            printError("hostdev: " + TerminalText.escapedLines(failure.message))
             throw ExitCode(failure.exitCode)
         }
     }

@@ -13,7 +13,9 @@ struct HostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A sysfs tree to read (/ for this host).", valueName: "root"))
     var sysfs: String?
 
-    @Option(help: ArgumentHelp("A test-driver <node> file, read offline.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A test-driver <node> file, read offline (exit 2 when it cannot be read or parsed).", valueName: "file"))
     var snapshot: String?
 
     func validate() throws {
@@ -34,7 +36,8 @@ struct HostOptions: ParsableArguments {
         source ?? (getenv("LIBVIRT_DEFAULT_URI") != nil ? .libvirt(uri: nil) : nil)
     }
 
-    /// Loads the inventory, exiting with code 2 when no source was given and 3 when it fails.
+    /// Loads the inventory, exiting with code 2 when no source was given or the snapshot file is
+    /// bad, and 3 when libvirt or the sysfs tree fails.
     func loadInventory() throws -> HostInventory {
         guard let selected = sourceOrDefault else {
             throw CommandFailure.usage(
@@ -43,6 +46,11 @@ struct HostOptions: ParsableArguments {
         do throws(InventoryError) {
             return try selected.load()
         } catch {
+            // A snapshot is a file the user gave: unreadable or malformed, it is bad input (2), as a
+            // domain file is; libvirt and sysfs failures are the host's (3).
+            if case .snapshot = selected, error.code == .unreadable || error.code == .malformed {
+                throw CommandFailure.usage(error.description)
+            }
             throw CommandFailure.host(error.description)
         }
     }
