@@ -8,8 +8,10 @@ PREFIX ?= /usr/local
 # dozen Swift libraries at every start; libxml2 and the C library stay shared, libvirt is loaded
 # only when a connection is opened).
 RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path .build-release
+# The man pages of swift-argument-parser's generate-manual plugin (one per command).
+MAN_DIR := .build/plugins/GenerateManual/outputs/hostdev
 
-.PHONY: deps build demo test lint-format release install
+.PHONY: deps build demo test lint-format release install man test-install
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,18 +24,29 @@ demo: build
 	$(HOSTDEV) list --connect test://$(SAMPLE_HOST) --capability pci
 	@echo
 	@echo "== A vmCreate request for the GPU, checked, made non-migratable and defined =="
-	$(HOSTDEV) define --vm-create Samples/vmcreate/gpu.json --connect test://$(SAMPLE_HOST) --print-xml
+	$(HOSTDEV) define --new --vm-create Samples/vmcreate/gpu.json --connect test://$(SAMPLE_HOST) --print-xml
 
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-install
 
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product hostdev
+	$(SWIFT) build $(RELEASE_FLAGS) --product HostdevC
 	$(SWIFT) build $(RELEASE_FLAGS) --product hostdev-throughput
 
-install: release
-	install -D -m 0755 .build-release/release/hostdev $(DESTDIR)$(PREFIX)/bin/hostdev
+man: deps
+	$(SWIFT) package plugin generate-manual --multi-page --configuration debug
+
+# Binary, library, header, pkg-config file, Python module, man pages and completions (DESTDIR honoured;
+# LIBDIR, PYTHONDIR, ... as scripts/install.sh describes).
+install: release man
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' bash scripts/install.sh .build-release/release $(MAN_DIR)
+
+# `make install DESTDIR=... PREFIX=/usr` of the debug build (the tests' build), checked file by file.
+test-install: man
+	bash scripts/check-install.sh .build/debug $(MAN_DIR)
 
 lint-format:
 	$(SWIFT) format lint --strict -r Sources Tests

@@ -28,7 +28,7 @@ run detach pci_0000_01_00_0 --connect "test://$host"
 run snapshot --connect "test://$host" -o "$work/snapshot.xml"
 run transform Samples/domains/web-server.xml --vm-create Samples/vmcreate/gpu.json --snapshot "$host"
 run transform Samples/domains/web-server.xml --vm-create Samples/vmcreate/refused.json --snapshot "$host"
-run define --vm-create Samples/vmcreate/gpu.json --connect "test://$host" --print-xml
+run define --new --vm-create Samples/vmcreate/gpu.json --connect "test://$host" --print-xml
 run lint Tests/Fixtures/lint --snapshot "$host" --format sarif
 run doctor --snapshot "$host"
 run explain Tests/Fixtures/explain/libvirt-errors.log --snapshot "$host"

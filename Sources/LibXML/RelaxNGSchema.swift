@@ -42,6 +42,32 @@ public final class RelaxNGSchema: @unchecked Sendable {
         guard let parser = xmlRelaxNGNewParserCtxt(path) else {
             throw XMLError(.schema, "libxml2 could not open the schema", file: path)
         }
+        self.pointer = try Self.compile(parser, name: path)
+        self.path = path
+    }
+
+    /// Compiles a grammar held in memory (one that includes no other file); `name` stands for its
+    /// path in messages.
+    public init(grammar text: [UInt8], name: String) throws(XMLError) {
+        LibXMLRuntime.ensureInitialized()
+        // libxml2 reads the buffer while it compiles, without copying it: compile inside its scope.
+        let compiled = text.withUnsafeBufferPointer { buffer -> Result<xmlRelaxNGPtr, XMLError> in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
+                guard let parser = xmlRelaxNGNewMemParserCtxt(base, Int32(buffer.count)) else {
+                    return .failure(XMLError(.schema, "libxml2 could not read the grammar", file: name))
+                }
+                do throws(XMLError) {
+                    return .success(try Self.compile(parser, name: name))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        self.pointer = try compiled.get()
+        self.path = name
+    }
+
+    private static func compile(_ parser: xmlRelaxNGParserCtxtPtr, name: String) throws(XMLError) -> xmlRelaxNGPtr {
         defer { xmlRelaxNGFreeParserCtxt(parser) }
         let collector = ViolationCollector()
         let box = Unmanaged.passRetained(collector)
@@ -49,10 +75,9 @@ public final class RelaxNGSchema: @unchecked Sendable {
         xmlRelaxNGSetParserStructuredErrors(parser, collectViolation, box.toOpaque())
         guard let schema = xmlRelaxNGParse(parser) else {
             let first = collector.violations.first?.description ?? "the schema does not compile"
-            throw XMLError(.schema, first, file: path)
+            throw XMLError(.schema, first, file: name)
         }
-        self.pointer = schema
-        self.path = path
+        return schema
     }
 
     /// Compiles libvirt's `domain.rng` from a schema directory (libvirt's installed one by default).
@@ -64,6 +89,22 @@ public final class RelaxNGSchema: @unchecked Sendable {
 
     /// Validates a document and returns every violation; an empty array means valid.
     public func validate(_ document: XMLDocument) -> [SchemaViolation] {
+        validate(document: document.pointer)
+    }
+
+    /// Validates one element and what it holds, on its own (as the root of a document), and returns
+    /// every violation; lines are the element's lines in its document.
+    public func validate(element: XMLNode) -> [SchemaViolation] {
+        LibXMLRuntime.ensureInitialized()
+        let failed = [SchemaViolation(message: "libxml2 could not copy the element to check", line: nil, element: nil)]
+        guard let alone = xmlNewDoc("1.0") else { return failed }
+        defer { xmlFreeDoc(alone) }
+        guard let copy = xmlDocCopyNode(element.pointer, alone, 1) else { return failed }
+        xmlDocSetRootElement(alone, copy)
+        return validate(document: alone)
+    }
+
+    private func validate(document: xmlDocPtr) -> [SchemaViolation] {
         LibXMLRuntime.ensureInitialized()
         guard let context = xmlRelaxNGNewValidCtxt(pointer) else {
             return [
@@ -75,7 +116,7 @@ public final class RelaxNGSchema: @unchecked Sendable {
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         xmlRelaxNGSetValidStructuredErrors(context, collectViolation, box.toOpaque())
-        let status = xmlRelaxNGValidateDoc(context, document.pointer)
+        let status = xmlRelaxNGValidateDoc(context, document)
         if status != 0 && collector.violations.isEmpty {
             return [SchemaViolation(message: "document does not validate", line: nil, element: nil)]
         }

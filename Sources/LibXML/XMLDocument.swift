@@ -20,6 +20,9 @@ public final class XMLDocument {
     var needsFullSerialization = false
     /// Where the last column count stopped (see ``position(of:)``).
     var columnMemo: ColumnMemo?
+    /// Elements changed in place (an attribute, the namespace, a child removed), so that a check of
+    /// what an edit touched can find them (``XMLNode/changedSubtrees()``).
+    var editedInPlace: Set<xmlNodePtr> = []
 
     private init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
         self.pointer = pointer

@@ -68,7 +68,7 @@ extension XMLNode {
 
     /// Unlinks this node from the tree and frees it. Do not use this view afterwards.
     public func remove() {
-        document.needsFullSerialization = true
+        document.noteEditInPlace(of: pointer.pointee.parent)
         xmlUnlinkNode(pointer)
         xmlFreeNode(pointer)
     }
@@ -84,7 +84,7 @@ extension XMLNode {
 
     /// Puts this element in the namespace of `other` (declared there), without declaring it again.
     public func setNamespace(of other: XMLNode) {
-        if !hostdev_is_new(pointer).isTrue { document.needsFullSerialization = true }
+        if !hostdev_is_new(pointer).isTrue { document.noteEditInPlace(of: pointer) }
         xmlSetNs(pointer, other.pointer.pointee.ns)
     }
 

@@ -164,14 +164,14 @@ public struct XMLNode {
 
     /// Sets (or adds, at the end) an unprefixed attribute.
     public func setAttribute(_ name: String, _ value: String) {
-        if !hostdev_is_new(pointer).isTrue { document.needsFullSerialization = true }
+        if !hostdev_is_new(pointer).isTrue { document.noteEditInPlace(of: pointer) }
         xmlSetProp(pointer, name, value)
     }
 
     /// Removes an unprefixed attribute, if present.
     public func removeAttribute(_ name: String) {
         if let attribute = xmlHasNsProp(pointer, name, nil) {
-            document.needsFullSerialization = true
+            document.noteEditInPlace(of: pointer)
             xmlRemoveProp(attribute)
         }
     }

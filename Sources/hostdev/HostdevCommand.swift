@@ -20,11 +20,13 @@ struct HostdevCommand: ParsableCommand {
         subcommands: [
             CapsCommand.self, ListCommand.self, DetachCommand.self, ReattachCommand.self, SnapshotCommand.self,
             TransformCommand.self, DefineCommand.self, LintCommand.self, DoctorCommand.self, ExplainCommand.self,
+            HookCommand.self, SriovCommand.self, MdevCommand.self,
         ]
     )
 
     /// Runs the command, mapping argument errors to exit code 2 as documented (not sysexits' 64).
     static func main() {
+        StandardOutput.reserveStandardDescriptors()
         do {
             var command = try parseAsRoot()
             try command.run()

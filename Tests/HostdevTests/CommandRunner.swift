@@ -31,14 +31,19 @@ enum HostdevBinary {
     }
 
     /// Runs `hostdev ARGS`, feeding `stdin`, and captures everything.
-    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) -> CommandResult {
-        withScratchDirectory("run") { directory in
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], directory: String? = nil
+    ) -> CommandResult {
+        let workingDirectory = directory
+        return withScratchDirectory("run") { directory in
             let input = directory + "/stdin"
             try? stdin.write(toFile: input)
             let quoted = ([path] + arguments).map { "'" + $0.replacingOccurrences("'", "'\\''") + "'" }
             let assignments = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+            // A working directory for the child alone: tests run in parallel, so never chdir here.
+            let cd = workingDirectory.map { "cd '\($0.replacingOccurrences("'", "'\\''"))' && " } ?? ""
             let command =
-                "\(assignments) \(quoted.joined(separator: " ")) <'\(input)' >'\(directory)/out' 2>'\(directory)/err'"
+                "\(cd)\(assignments) \(quoted.joined(separator: " ")) <'\(input)' >'\(directory)/out' 2>'\(directory)/err'"
             let status = system(command)
             let exit = (status >> 8) & 0xff
             return CommandResult(

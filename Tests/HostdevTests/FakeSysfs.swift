@@ -63,6 +63,10 @@ final class FakeSysfs {
             try write(path + "/device", String(format: "0x%04x\n", pci.productID ?? 0))
             try write(path + "/class", String(format: "0x%06x\n", pci.classCode ?? 0))
             try write(path + "/numa_node", "\(pci.numaNode ?? -1)\n")
+            var config = [UInt8](repeating: 0, count: 64)
+            config[0x0e] = pci.bridgeCapability == "pci-bridge" ? 1 : pci.bridgeCapability == "cardbus-bridge" ? 2 : 0
+            try directory(path)
+            try Data(config).write(to: URL(fileURLWithPath: root + "/" + path + "/config"))
             if let total = pci.totalVFs { try write(path + "/sriov_totalvfs", "\(total)\n") }
             try link(path, at: "sys/bus/pci/devices/" + pci.address.description)
             if let driver = device.driver {
@@ -82,6 +86,7 @@ final class FakeSysfs {
                 let sibling = (path as NSString).deletingLastPathComponent + "/" + vf.description
                 try link(sibling, at: path + "/virtfn\(index)")
             }
+            try addMdevTypes(device.mdevTypes, at: path)
             return path
         }
         guard let parentPath else { return nil }
@@ -130,7 +135,7 @@ final class FakeSysfs {
             try link(path, at: "sys/class/net/" + interface)
             return path
         }
-        return nil
+        return try addMdevOrStorage(device, under: parentPath)
     }
 
     // MARK: Knobs

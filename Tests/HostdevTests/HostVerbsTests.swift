@@ -7,14 +7,18 @@ struct HostVerbsTests {
     static let sample = Result { try InventorySource.snapshot(path: Repository.sampleHost).load() }
 
     @Test(arguments: [
-        ("BOOT_IMAGE=/vmlinuz ro intel_iommu=on", true), ("ro amd_iommu=on quiet", true), ("ro iommu=on", true),
-        ("ro quiet iommu=pt", false), ("ro intel_iommu=off", false),
+        ("BOOT_IMAGE=/vmlinuz ro intel_iommu=on", "intel_iommu=on"), ("ro amd_iommu=on quiet", "amd_iommu=on"),
+        ("ro iommu=on", "iommu=on"), ("ro quiet iommu=pt", nil), ("ro intel_iommu=off", nil),
     ])
-    func capsReadsTheKernelCommandLine(commandLine: String, expected: Bool) throws {
+    func capsReadsTheKernelCommandLine(commandLine: String, expected: String?) throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get(), commandLine: commandLine)
         let result = HostdevBinary.run(["caps", "--sysfs", tree.root, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("\"hostPassthrough\" : \(expected)"))
+        // The verdict follows the IOMMU the tree shows; the command line is evidence beside it.
+        #expect(result.stdout.contains("\"hostPassthrough\" : true"))
+        #expect(
+            result.stdout.contains(
+                expected.map { "\"kernelIOMMUOptions\" : [\n    \"\($0)\"" } ?? "\"kernelIOMMUOptions\" : [\n\n  ]"))
         #expect(result.stdout.contains("\"iommuGroups\" : 13"))
         #expect(result.stdout.contains("\"vfioContainer\" : true"))
     }
@@ -22,17 +26,91 @@ struct HostVerbsTests {
     @Test func capsSaysWhatASourceCannotSee() {
         let result = HostdevBinary.run(["caps", "--snapshot", Repository.sampleHost])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("hostPassthrough: unknown from this source"))
+        #expect(result.stdout.contains("IOMMU registered: unknown from this source"))
     }
 
     @Test func detachOnTheTestDriverSaysItCannot() {
+        // The test driver shows neither what the host uses nor drivers: both guards refuse, and
+        // only --force reaches libvirt, which cannot detach on this driver.
         let result = HostdevBinary.run(["detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI])
-        #expect(result.status == 3)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("does not support it"))
-        let back = HostdevBinary.run(["reattach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot tell whether the host uses pci_0000_01_00_0"))
+        let forced = HostdevBinary.run([
+            "detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force",
+        ])
+        #expect(forced.status == 3)
+        #expect(forced.stdout.isEmpty)
+        #expect(forced.stderr.contains("does not support it"))
+        let back = HostdevBinary.run([
+            "reattach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force",
+        ])
         #expect(back.status == 3)
         #expect(back.stderr.contains("virNodeDeviceReset"))
+    }
+
+    @Test func reattachRefusesWhatItCannotSeeIsDetachedBeforeAnyLibvirtCall() {
+        // libvirt would answer 3 (no support); 1 proves the guard refused first.
+        let result = HostdevBinary.run(["reattach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("cannot tell what pci_0000_01_00_0 is bound to"))
+        #expect(result.stderr.contains("[not-detached]") || result.stderr.contains("--force overrides this guard"))
+        let dryRun = HostdevBinary.run([
+            "reattach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force", "--dry-run",
+        ])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout == "would reattach pci_0000_01_00_0 (reset first)\n")
+    }
+
+    @Test func reattachRefusesADeviceOfARunningDomainEvenForced() {
+        let result = HostdevBinary.run([
+            "reattach", "pci_0000_03_10_0", "--connect", Repository.sampleHostURI, "--force",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("pci_0000_03_10_0 belongs to running domain 'nfv-router'"))
+    }
+
+    @Test func reattachRefusesADeviceTheHostsOwnDriverHas() throws {
+        let inventory = try Self.sample.get()
+        let nic = try #require(inventory.device(named: "pci_0000_00_16_0"))
+        let refusals = DeviceAssignment.refusals(reattaching: nic, inventory: inventory)
+        #expect(refusals.map(\.rule) == ["not-detached"])
+        #expect(refusals[0].message == "pci_0000_00_16_0 is not detached: the host's driver mei_me has it")
+        #expect(DeviceAssignment.refusals(reattaching: nic, inventory: inventory, force: true).isEmpty)
+        let vf = try #require(inventory.device(named: "pci_0000_03_10_0"))
+        #expect(
+            DeviceAssignment.refusals(reattaching: vf, inventory: inventory, force: true).map(\.rule) == [
+                "owned-by-other-domain"
+            ])
+    }
+
+    @Test func detachRefusesWhenWhatTheHostUsesCannotBeRead() throws {
+        let session = try AssignmentSession(uri: Repository.sampleHostURI, hostUseRoot: "/nonexistent-hostdev-root")
+        #expect(session.inventory.facts.hostUse == nil)
+        #expect {
+            try session.detach([try DeviceName("pci_0000_01_00_0")], dryRun: true)
+        } throws: { error in
+            guard case AssignmentError.refused(let findings) = error else { return false }
+            return findings.map(\.rule) == ["host-device-in-use"]
+                && findings[0].message.hasPrefix("cannot tell whether the host uses pci_0000_01_00_0")
+        }
+        #expect(
+            try session.detach([try DeviceName("pci_0000_01_00_0")], force: true, dryRun: true) == [
+                "would detach pci_0000_01_00_0 (bind it to vfio-pci)"
+            ])
+    }
+
+    @Test func detachReadsWhatTheHostUsesFromItsRoot() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
+        try tree.blockDevice("nvme0n1", partition: "nvme0n1p2", on: nvme, mountedOn: "/")
+        let session = try AssignmentSession(uri: Repository.sampleHostURI, hostUseRoot: tree.root)
+        #expect {
+            try session.detach([.pci(nvme)], dryRun: true)
+        } throws: { error in
+            guard case AssignmentError.refused(let findings) = error else { return false }
+            return findings.count == 1 && findings[0].message.contains("mounted on /")
+        }
     }
 
     @Test func detachRefusesBridgesAndDevicesOfRunningDomains() {
@@ -58,10 +136,11 @@ struct HostVerbsTests {
         facts.hostUse = [nvme: ["/dev/nvme0n1p2 mounted on /"]]
         let inventory = HostInventory(devices: base.devices, domains: base.domains, facts: facts, origin: base.origin)
         let disk = try #require(inventory.device(at: nvme))
+        let refusals = DeviceAssignment.refusals(detaching: disk, inventory: inventory, force: false)
+        #expect(refusals.map(\.rule) == ["host-device-in-use"])
+        #expect(refusals.first?.message == "the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /")
         #expect(
-            DeviceAssignment.refusals(detaching: disk, inventory: inventory, force: false) == [
-                .hostUse("pci_0000_02_00_0", ["/dev/nvme0n1p2 mounted on /"])
-            ])
+            refusals.first?.fixIt?.message.contains("move what the host runs on pci_0000_02_00_0 elsewhere") == true)
         #expect(DeviceAssignment.refusals(detaching: disk, inventory: inventory, force: true).isEmpty)
         let owned = try #require(inventory.device(named: "pci_0000_03_10_0"))
         #expect(!DeviceAssignment.refusals(detaching: owned, inventory: inventory, force: true).isEmpty)

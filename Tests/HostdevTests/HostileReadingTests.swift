@@ -188,7 +188,8 @@ struct HostileReadingTests {
             #expect(!explain.stdout.contains("\u{1B}"))
 
             try #"{"devices": [{"type": "disk\u001b[2J\nforged: error: x"}]}"#.write(toFile: directory + "/vm.json")
-            let transform = BoundedRun.hostdev(["transform", "--no-schema", "--vm-create", "vm.json"], in: directory)
+            let transform = BoundedRun.hostdev(
+                ["transform", "--new", "--no-schema", "--vm-create", "vm.json"], in: directory)
             #expect(transform.status == 0, "\(transform.stderr)")
             #expect(transform.stderr.contains("disk\\x1b[2J\\nforged: error: x device passed over"))
             #expect(!transform.stderr.contains("\u{1B}"))
@@ -257,7 +258,7 @@ struct HostileVMCreateTests {
     static func transform(_ json: String, _ extra: [String] = []) -> CommandResult {
         withScratchDirectory("vmcreate") { directory in
             try? json.write(toFile: directory + "/vm.json")
-            return BoundedRun.hostdev(["transform", "--vm-create", "vm.json"] + extra, in: directory)
+            return BoundedRun.hostdev(["transform", "--new", "--vm-create", "vm.json"] + extra, in: directory)
         }
     }
 
@@ -290,7 +291,8 @@ struct HostileVMCreateTests {
                 "(printf '{\"devices\": ['; yes '{},' | head -c 8380000 | tr -d '\\n'; printf '{}]}') > vm.json",
                 in: directory)
             let result = BoundedRun.hostdev(
-                ["transform", "--no-schema", "--vm-create", "vm.json"], in: directory, seconds: 30, megabytes: 400)
+                ["transform", "--new", "--no-schema", "--vm-create", "vm.json"], in: directory, seconds: 30,
+                megabytes: 400)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("vm.json: note: 2094991 more dictionaries passed over (not host devices)"))
             #expect(result.stderr.split(separator: "\n").count == 11, "\(result.stderr.prefix(2000))")

@@ -59,6 +59,99 @@ struct InventorySourceTests {
         #expect(usb.devices.map(\.name) == ["usb_1_3", "usb_usb1"])
     }
 
+    /// A test-driver file holding `devices` beside `computer`.
+    static func node(_ devices: String) -> String {
+        """
+        <node>
+          <device><name>computer</name><capability type='system'><hardware>\
+        <uuid>00000000-0000-4000-8000-000000000000</uuid></hardware></capability></device>
+        \(devices)
+        </node>
+        """
+    }
+
+    /// A PCI device in node-device XML, with `extra` inside its capability.
+    static func pci(
+        _ address: String, parent: String = "computer", driver: String? = nil, classCode: String = "0x020000",
+        group: Int? = nil, peers: [String] = [], extra: String = ""
+    ) throws -> String {
+        let parsed = try PCIAddress(sysfsName: address)
+        let addresses = try ([address] + peers).map { text throws in try PCIAddress(sysfsName: text) }.sorted()
+        let members = group.map { number in
+            "<iommuGroup number='\(number)'>"
+                + addresses.map { member in
+                    "<address " + member.xmlAttributes.map { "\($0.0)='\($0.1)'" }.joined(separator: " ") + "/>"
+                }.joined() + "</iommuGroup>"
+        }
+        return """
+            <device><name>\(parsed.nodeDeviceName)</name><parent>\(parent)</parent>\
+            \(driver.map { "<driver><name>\($0)</name></driver>" } ?? "")<capability type='pci'>\
+            <class>\(classCode)</class><domain>\(parsed.domain)</domain><bus>\(parsed.bus)</bus>\
+            <slot>\(parsed.slot)</slot><function>\(parsed.function)</function>\
+            <product id='0x1234'/><vendor id='0x8086'/>\(extra)\(members ?? "")</capability></device>
+            """
+    }
+
+    /// Loads a test-driver file through the snapshot parser and through libvirt's test driver.
+    static func bothWays(_ xml: String) throws -> (snapshot: HostInventory, libvirt: HostInventory) {
+        try withScratchDirectory("inventory") { directory in
+            let path = directory + "/host.xml"
+            try xml.write(toFile: path)
+            return (
+                try InventorySource.snapshot(path: path).load(),
+                try InventorySource.libvirt(uri: "test://" + path).load()
+            )
+        }
+    }
+
+    @Test func aBridgeByAnyEvidenceIsNotAssignable() throws {
+        let xml = Self.node(
+            [
+                // libvirt's pci_0000_00_1c_0_header_type.xml: an endpoint-looking class, the bridge capability.
+                try Self.pci("0000:00:1c.0", classCode: "0xffffff", group: 8, extra: "<capability type='pci-bridge'/>"),
+                try Self.pci(
+                    "0000:00:1d.0", classCode: "0x020000", group: 9, extra: "<capability type='cardbus-bridge'/>"),
+                try Self.pci("0000:00:1e.0", classCode: "0x060901", group: 10),
+                try Self.pci("0000:00:1f.0", classCode: "0x020000", group: 11),
+                try Self.pci("0000:05:00.0", parent: "pci_0000_00_1f_0", group: 12),
+                try Self.pci("0000:00:02.0", driver: "pcieport", classCode: "0x088000", group: 13),
+                try Self.pci("0000:00:03.0", group: 14),
+            ].joined(separator: "\n"))
+        let (snapshot, libvirt) = try Self.bothWays(xml)
+        for inventory in [snapshot, libvirt] {
+            let assignable = inventory.devices.filter { $0.pci != nil && $0.isAssignable }.map(\.name)
+            // pcieport (pci_0000_00_02_0) is known only where the source keeps drivers.
+            #expect(
+                assignable.filter { $0 != "pci_0000_00_02_0" } == ["pci_0000_00_03_0", "pci_0000_05_00_0"],
+                "from \(inventory.origin)")
+            #expect(
+                inventory.device(named: "pci_0000_00_1c_0")?.notAssignableReason
+                    == "it is a PCI bridge (libvirt capability pci-bridge)")
+            #expect(
+                inventory.device(named: "pci_0000_00_1f_0")?.notAssignableReason
+                    == "it is a PCI bridge (PCI devices hang off it: pci_0000_05_00_0)")
+        }
+        #expect(snapshot.device(named: "pci_0000_00_02_0")?.isAssignable == false)
+        let request = try VMCreateRequest.decode(
+            Array(#"[{"type":"hostdev","device":"pci_0000_00_1c_0"}]"#.utf8), source: "params.json")
+        let result = try PassthroughTransform.run(
+            domainXML: nil, source: "domain.xml", request: request, inventory: snapshot, options: TransformOptions())
+        #expect(result.xmlString == nil)
+        #expect(result.diagnostics.contains { $0.severity == .error && $0.message.contains("PCI bridge") })
+    }
+
+    @Test func aDomainAbove0xFFFFLoadsFromEverySource() throws {
+        let vmd = try Self.pci(
+            "10000:01:00.0", parent: "computer", classCode: "0x010802", group: 20,
+            extra: "<numa node='0'/>")
+        let (snapshot, libvirt) = try Self.bothWays(Self.node(vmd))
+        for inventory in [snapshot, libvirt] {
+            let nvme = try #require(inventory.device(named: "pci_10000_01_00_0"))
+            #expect(nvme.pci?.address.domain == 0x10000)
+            #expect(inventory.groupMembers(20).map(\.description) == ["10000:01:00.0"])
+        }
+    }
+
     @Test func malformedSnapshotNamesFileAndLine() throws {
         let path = "/tmp/hostdev-bad-snapshot-\(getpid()).xml"
         try "<node>\n  <device>\n    <name>pci_../../etc</name>\n  </device>\n</node>\n".write(toFile: path)

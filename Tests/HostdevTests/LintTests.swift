@@ -16,7 +16,7 @@ struct LintRuleTests {
     static let perFileRules = [
         "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
-        "rom-file-missing", "schema",
+        "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias",
     ]
 
     @Test(arguments: perFileRules)
@@ -54,7 +54,8 @@ struct LintRuleTests {
         let request = try VMCreateRequest.decode(Array(#"[{"type":"hostdev","device":"pci_0000_01_00_0"}]"#.utf8))
         let transform = try PassthroughTransform.run(
             domainXML: nil, request: request, inventory: try Self.inventory.get())
-        #expect(transform.diagnostics.first { $0.rule == IOMMUGroupCheck.rule }?.message == lint.message)
+        #expect(
+            transform.diagnostics.first { $0.rule == IOMMUGroupCheck.rule }?.message == "devices[0]: " + lint.message)
     }
 
     @Test func hostRulesAreSkippedWithoutAHost() throws {

@@ -28,7 +28,7 @@ struct PCIAddressTests {
         ("0x0000", "0x01", "0x00", "0x8"),
         ("0x0000", "-1", "0x00", "0x0"),
         ("0x0000", "0x1ffffffffffffffff", "0x00", "0x0"),
-        ("0x10000", "0x01", "0x00", "0x0"),
+        ("0x100000000", "0x01", "0x00", "0x0"),
         ("0x0000", "", "0x00", "0x0"),
         ("0x0000", "0xzz", "0x00", "0x0"),
         ("0x0000", " 1", "0x00", "0x0"),
@@ -37,6 +37,19 @@ struct PCIAddressTests {
         #expect(throws: AddressError.self) {
             try PCIAddress(domain: domain, bus: bus, slot: slot, function: function)
         }
+    }
+
+    @Test func domainsAboveFFFFAreNamedAsLibvirtAndTheKernelNameThem() throws {
+        let vmd = try PCIAddress(domain: "0x10000", bus: "0x01", slot: "0x00", function: "0x0")
+        #expect(vmd.nodeDeviceName == "pci_10000_01_00_0")
+        #expect(vmd.description == "10000:01:00.0")
+        #expect(vmd.xmlAttributes.map(\.1) == ["0x10000", "0x01", "0x00", "0x0"])
+        #expect(try PCIAddress(sysfsName: "10000:01:00.0") == vmd)
+        #expect(try DeviceName("pci_10000_01_00_0").pciAddress == vmd)
+        #expect(try PCIAddress(sysfsName: "ffffffff:ff:1f.7").domain == 0xffff_ffff)
+        #expect(throws: AddressError.self) { try PCIAddress(sysfsName: "010000:01:00.0") }
+        #expect(throws: AddressError.self) { try PCIAddress(sysfsName: "100000000:01:00.0") }
+        #expect(try DeviceName("pci_010000_01_00_0").pciAddress == nil)
     }
 
     @Test func parsesKernelNames() throws {

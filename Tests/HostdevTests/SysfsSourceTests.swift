@@ -23,6 +23,50 @@ struct SysfsSourceTests {
         #expect(try Self.params(fromSysfs) == Self.params(sample))
     }
 
+    @Test func bridgesAndDomainsAbove0xFFFFReadAsFromLibvirt() throws {
+        let xml = InventorySourceTests.node(
+            [
+                try InventorySourceTests.pci(
+                    "0000:00:1c.0", classCode: "0xffffff", group: 8, extra: "<capability type='pci-bridge'/>"),
+                try InventorySourceTests.pci(
+                    "0000:00:1d.0", group: 9, extra: "<capability type='cardbus-bridge'/>"),
+                try InventorySourceTests.pci("0000:00:02.0", driver: "pcieport", classCode: "0x088000", group: 13),
+                // An Intel VMD controller and the NVMe drive in its domain share its group.
+                try InventorySourceTests.pci(
+                    "0000:00:0e.0", driver: "vmd", classCode: "0x010400", group: 5, peers: ["10000:01:00.0"]),
+                try InventorySourceTests.pci(
+                    "10000:01:00.0", parent: "pci_0000_00_0e_0", driver: "nvme", classCode: "0x010802", group: 5,
+                    peers: ["0000:00:0e.0"]),
+            ].joined(separator: "\n"))
+        let expected = try InventorySourceTests.bothWays(xml).snapshot
+        let tree = try FakeSysfs(mirroring: expected)
+        let fromSysfs = try InventorySource.sysfs(root: tree.root).load()
+        #expect(fromSysfs.devices == expected.devices)
+        #expect(fromSysfs.groupMembers(5).map(\.description) == ["0000:00:0e.0", "10000:01:00.0"])
+        #expect(fromSysfs.devices.filter { $0.pci != nil && $0.isAssignable }.map(\.name) == ["pci_10000_01_00_0"])
+    }
+
+    @Test func anIOMMUGroupEntryThatIsNotAnAddressIsAnError() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        try tree.write("sys/kernel/iommu_groups/1/devices/0000:01:00.9", "")
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            "\(error)".contains("iommu_groups/1/devices") && "\(error)".contains("'0000:01:00.9' is not a PCI address")
+        }
+    }
+
+    @Test func aConfigTooShortForTheHeaderTypeIsAnError() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        let base = tree.pathOfPCI(try PCIAddress(sysfsName: "0000:01:00.0"))
+        try tree.write(base + "/config", "short")
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            "\(error)".contains("header type")
+        }
+    }
+
     @Test func readsHostFacts() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         try tree.vfioNode(group: 1, uid: 0, gid: 36, mode: 0o660)

@@ -12,22 +12,14 @@ struct TransformCommandTests {
 
     /// Runs from the repository root so messages name files relative to it, as a user sees them.
     static func run(_ arguments: [String], stdin: String = "") -> CommandResult {
-        let previous = getcwd(nil, 0)
-        defer {
-            if let previous {
-                chdir(previous)
-                free(previous)
-            }
-        }
-        chdir(Repository.root)
-        return HostdevBinary.run(arguments, stdin: stdin)
+        HostdevBinary.run(arguments, stdin: stdin, directory: Repository.root)
     }
 
     @Test(arguments: [
         ("gpu-on-web-server", ["Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/gpu.json"]),
-        ("placeholder", ["--vm-create", "Samples/vmcreate/gpu-placeholder.json"]),
-        ("include-group", ["--vm-create", "Samples/vmcreate/gpu-only.json", "--include-group"]),
-        ("usb-and-pci-domain-1", ["--vm-create", "Samples/vmcreate/usb-and-a100.json"]),
+        ("placeholder", ["--new", "--vm-create", "Samples/vmcreate/gpu-placeholder.json"]),
+        ("include-group", ["--new", "--vm-create", "Samples/vmcreate/gpu-only.json", "--include-group"]),
+        ("usb-and-pci-domain-1", ["--new", "--vm-create", "Samples/vmcreate/usb-and-a100.json"]),
     ])
     func goldenOutputs(name: String, arguments: [String]) {
         let result = Self.run(["transform"] + arguments + ["--snapshot", "Samples/hosts/sample-host.xml"])
@@ -38,7 +30,7 @@ struct TransformCommandTests {
 
     @Test(arguments: [
         ("refusals", ["Samples/domains/web-server.xml", "--vm-create", "Samples/vmcreate/refused.json"]),
-        ("incomplete-group", ["--vm-create", "Samples/vmcreate/gpu-only.json"]),
+        ("incomplete-group", ["--new", "--vm-create", "Samples/vmcreate/gpu-only.json"]),
         ("boot-order-conflict", ["Samples/domains/boot-dev.xml", "--vm-create", "Samples/vmcreate/gpu.json"]),
     ])
     func goldenRefusals(name: String, arguments: [String]) {
@@ -78,14 +70,15 @@ struct TransformCommandTests {
 
     @Test func reportJSONDescribesThePlan() {
         let result = Self.run(
-            ["transform", "--vm-create", "Samples/vmcreate/gpu-placeholder.json", "--report", "json"] + Self.host)
+            ["transform", "--new", "--vm-create", "Samples/vmcreate/gpu-placeholder.json", "--report", "json"]
+                + Self.host)
         #expect(result.status == 0)
         #expect(result.stderr.contains("\"placeholders\" : [\n    \"pci_0000_01_00_1\""))
         #expect(result.stderr.contains("\"succeeded\" : true"))
     }
 
     @Test func devicesWithoutAHostSayWhichOptionToPass() {
-        let result = Self.run(["transform", "--vm-create", "Samples/vmcreate/gpu.json"])
+        let result = Self.run(["transform", "--new", "--vm-create", "Samples/vmcreate/gpu.json"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("--connect URI, --sysfs ROOT or --snapshot FILE"))
@@ -100,7 +93,7 @@ struct TransformCommandTests {
 
     @Test(arguments: ["{\"devices\": [", "[1, 2", "{\"devices\": {}}", "\u{0}"])
     func badParametersAreBadInput(json: String) {
-        let result = Self.run(["transform", "--vm-create", "-"] + Self.host, stdin: json)
+        let result = Self.run(["transform", "--new", "--vm-create", "-"] + Self.host, stdin: json)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("hostdev: -:"), "\(result.stderr)")
@@ -164,7 +157,8 @@ struct TransformCommandTests {
 
     @Test func defineOnTheTestDriverPrintsNameAndUUID() {
         let result = Self.run([
-            "define", "--vm-create", "Samples/vmcreate/gpu.json", "--connect", Repository.sampleHostURI, "--print-xml",
+            "define", "--new", "--vm-create", "Samples/vmcreate/gpu.json", "--connect", Repository.sampleHostURI,
+            "--print-xml",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("defined gpu-workstation 3c2f7a9e-5b1d-4f6a-8e2c-9d0b1a2c3e4f\n"))
@@ -173,7 +167,7 @@ struct TransformCommandTests {
 
     @Test func defineRefusesBeforeReachingLibvirt() {
         let result = Self.run([
-            "define", "--vm-create", "Samples/vmcreate/gpu-only.json", "--connect", Repository.sampleHostURI,
+            "define", "--new", "--vm-create", "Samples/vmcreate/gpu-only.json", "--connect", Repository.sampleHostURI,
         ])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)

@@ -6,6 +6,7 @@ import Testing
 struct TransformTests {
     static let inventory = Result { try InventorySource.snapshot(path: Repository.sampleHost).load() }
     static let schema = Result { try RelaxNGSchema.libvirtDomain() }
+    static let editsCheck = Result { try DomainSchemaCheck(scope: .edits) }
 
     static func request(_ json: String) throws -> VMCreateRequest {
         try VMCreateRequest.decode(Array(json.utf8), source: "params.json")
@@ -14,10 +15,18 @@ struct TransformTests {
     static func transform(
         _ domain: String?, _ json: String, includeGroup: Bool = false, inventory: HostInventory? = nil
     ) throws -> TransformResult {
-        try PassthroughTransform.run(
-            domainXML: domain.map { Array($0.utf8) }, source: "domain.xml", request: request(json),
-            inventory: inventory ?? Self.inventory.get(),
-            options: TransformOptions(includeGroup: includeGroup, schema: try schema.get()))
+        func run(_ options: TransformOptions) throws -> TransformResult {
+            try PassthroughTransform.run(
+                domainXML: domain.map { Array($0.utf8) }, source: "domain.xml", request: request(json),
+                inventory: inventory ?? Self.inventory.get(), options: options)
+        }
+        let whole = try run(TransformOptions(includeGroup: includeGroup, schema: try schema.get()))
+        // Every transform here also runs with the check of the elements written: same verdict, same bytes.
+        let edits = try run(TransformOptions(includeGroup: includeGroup, schemaCheck: try editsCheck.get()))
+        #expect(edits.xml == whole.xml)
+        #expect(
+            edits.diagnostics.filter { $0.severity == .error } == whole.diagnostics.filter { $0.severity == .error })
+        return whole
     }
 
     static let gpu = #"[{"type":"hostdev","device":"pci_0000_01_00_0"},{"type":"hostdev","device":"pci_0000_01_00_1"}]"#
@@ -205,7 +214,8 @@ struct VMCreateTests {
 @Suite("The transform: SCSI")
 struct TransformSCSITests {
     @Test func scsiHostdevsAreWrittenAsVDSMWritesThem() throws {
-        let result = try TransformTests.transform(nil, #"[{"type":"hostdev","device":"scsi_0_0_0_0"}]"#)
+        let result = try TransformTests.transform(
+            nil, #"[{"type":"hostdev","device":"scsi_0_0_0_0"}]"#, inventory: VDSMHost.inventory.get())
         let xml = try #require(result.xmlString)
         #expect(xml.contains(#"<hostdev mode="subsystem" type="scsi" managed="no" rawio="yes">"#))
         #expect(xml.contains(#"<adapter name="scsi_host0"/>"#))

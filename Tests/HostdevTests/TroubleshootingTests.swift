@@ -37,10 +37,12 @@ struct DoctorTests {
     @Test func noIOMMUOnTheCommandLine() throws {
         let tree = try Self.healthy()
         try tree.write("proc/cmdline", "BOOT_IMAGE=/vmlinuz ro quiet\n")
+        // The groups show the IOMMU on without a flag (AMD-Vi is on by default); without an IOMMU
+        // the missing flag is an error (HostChecksTests).
         let result = Self.doctor(tree)
-        #expect(result.status == 1)
-        #expect(result.stdout.contains("[ERROR] IOMMU on the kernel command line"))
-        #expect(result.stdout.contains("intel_iommu=on"))
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("[OK] IOMMU on the kernel command line"))
+        #expect(result.stdout.contains("the IOMMU is on without one"))
     }
 
     @Test func noIOMMURegistered() throws {
@@ -72,7 +74,27 @@ struct DoctorTests {
             result.stdout.contains(
                 "not bound to vfio-pci: pci_0000_00_1f_3 (snd_hda_intel), pci_0000_00_1f_4 (i801_smbus), pci_0000_00_1f_5 (intel-spi)"
             ))
-        #expect(result.stdout.contains("fix: hostdev detach pci_0000_00_1f_3 pci_0000_00_1f_4 pci_0000_00_1f_5"))
+        #expect(
+            result.stdout.contains(
+                "fix: bind pci_0000_00_1f_3, pci_0000_00_1f_4, pci_0000_00_1f_5 to vfio-pci (or assign the whole group to the guest)\n    run: hostdev detach pci_0000_00_1f_3 pci_0000_00_1f_4 pci_0000_00_1f_5\n"
+            ))
+    }
+
+    @Test func aDeviceTheHostUsesIsNotOfferedToDetach() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        try tree.accounts(passwd: Self.passwd, group: Self.group)
+        let sample = try Self.sample.get()
+        var facts = sample.facts
+        facts.hostUse = [try PCIAddress(sysfsName: "0000:00:1f.4"): ["the host's SMBus sensors"]]
+        let inventory = HostInventory(devices: sample.devices, domains: sample.domains, facts: facts, origin: "test")
+        let report = Doctor(inventory: inventory).run(devices: [try DeviceName("pci_0000_00_1f_4")])
+        let hostUse = try #require(report.checks.first { $0.name == "pci_0000_00_1f_4 [host-device-in-use]" })
+        #expect(hostUse.status == .error)
+        #expect(hostUse.fixIt?.action == nil)
+        #expect(hostUse.fixIt?.message.contains("move what the host runs on pci_0000_00_1f_4 elsewhere first") == true)
+        let viable = try #require(report.checks.first { $0.name == "pci_0000_00_1f_4: IOMMU group 2 viable" })
+        #expect(viable.fixIt?.message.contains("the host uses pci_0000_00_1f_4 (the host's SMBus sensors)") == true)
+        #expect(viable.fixIt?.action == nil)
     }
 
     @Test func unsafeInterruptsAreAWarningNamingTheRisk() throws {
@@ -106,11 +128,32 @@ struct DoctorTests {
         let inventory = HostInventory(devices: base.devices, domains: domains, facts: base.facts, origin: base.origin)
         let report = Doctor(inventory: inventory).run()
         #expect(report.hasErrors)
-        #expect(report.checks.contains { $0.name == "pci_0000_01_00_0: one owner" && $0.status == .error })
+        #expect(
+            report.checks.contains {
+                $0.name == "pci_0000_01_00_0 [owned-by-other-domain]" && $0.status == .error
+                    && $0.evidence == ["pci_0000_01_00_0 is owned by 'a' and 'b'"]
+            })
         #expect(
             report.checks.contains {
                 $0.name == "IOMMU group 1 in one domain" && $0.evidence.contains("'c' holds pci_0000_01_00_1")
             })
+    }
+
+    @Test func everyProblemOfADeviceIsReported() throws {
+        let base = try Self.sample.get()
+        let nic = try PCIAddress(sysfsName: "0000:00:16.0")
+        let domains = ["a", "b", "c"].map {
+            HostDomain(name: $0, uuid: nil, isActive: false, hostdevSources: [.pci(nic)], xml: "")
+        }
+        let inventory = HostInventory(devices: base.devices, domains: domains, facts: base.facts, origin: base.origin)
+        let checks = Doctor(inventory: inventory).run(devices: [.pci(nic)]).checks.filter {
+            $0.name.hasPrefix("pci_0000_00_16_0")
+        }
+        #expect(
+            checks.map(\.name) == ["pci_0000_00_16_0 [not-assignable]", "pci_0000_00_16_0 [owned-by-other-domain]"])
+        #expect(checks.allSatisfy { $0.status == .error })
+        #expect(checks[0].evidence[0].contains("no IOMMU group"))
+        #expect(checks[1].evidence == ["pci_0000_00_16_0 is owned by 'a' and 'b' and 'c'"])
     }
 
     @Test func unknownDevicesAndBadNames() throws {

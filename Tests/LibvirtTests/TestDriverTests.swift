@@ -90,12 +90,22 @@ struct ConcurrentLibvirtTests {
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<12 {
                 group.addTask {
-                    do {
+                    do throws(LibvirtError) {
                         let connection = try Connection(uri: sampleHostURI, readOnly: true)
                         let devices = try connection.nodeDevices(capabilities: .pci)
                         if index.isMultiple(of: 3) {
-                            // Errors are per thread in libvirt: each task must see its own.
-                            _ = try? connection.nodeDevice(named: "pci_0000_ff_00_\(index % 8)")
+                            // Errors are per thread in libvirt: each task must see its own, and the
+                            // connection must still work after it.
+                            let name = "pci_0000_ff_00_\(index % 8)"
+                            do throws(LibvirtError) {
+                                _ = try connection.nodeDevice(named: name)
+                                return false
+                            } catch {
+                                guard error.code == .noNodeDevice, error.message.contains(name) else { return false }
+                            }
+                            guard try connection.nodeDevices(capabilities: .pci).count == devices.count else {
+                                return false
+                            }
                         }
                         return devices.count > 10
                     } catch {

@@ -24,14 +24,14 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// 1-based column, when known.
     public var column: Int?
     /// What to do about it, when there is something to do.
-    public var fixIt: String?
+    public var fixIt: FixIt?
     /// Further lines of context.
     public var notes: [String]
 
     /// Creates a finding.
     public init(
         _ severity: Severity, rule: String, _ message: String, file: String? = nil, line: Int? = nil,
-        column: Int? = nil, fixIt: String? = nil, notes: [String] = []
+        column: Int? = nil, fixIt: FixIt? = nil, notes: [String] = []
     ) {
         self.severity = severity
         self.rule = rule

@@ -18,7 +18,7 @@ public struct HostInventory: Sendable {
 
     /// Builds an inventory and its indexes.
     public init(devices: [HostDevice], domains: [HostDomain], facts: HostFacts = HostFacts(), origin: String) {
-        let sorted = devices.sorted { left, right in
+        let sorted = Self.markingPorts(devices).sorted { left, right in
             switch (left.pci?.address, right.pci?.address) {
             case (let l?, let r?): l < r
             case (.some, nil): true
@@ -45,6 +45,28 @@ public struct HostInventory: Sendable {
         self.indexByName = byName
         self.indexByAddress = byAddress
         self.groups = groups.mapValues { $0.sorted() }
+    }
+
+    /// Marks the PCI devices that other PCI devices hang off, or that the PCIe port driver holds:
+    /// bridges whatever their class says.
+    private static func markingPorts(_ devices: [HostDevice]) -> [HostDevice] {
+        var children: [String: [String]] = [:]
+        for device in devices where device.pci != nil {
+            if let parent = device.parent { children[parent, default: []].append(device.name) }
+        }
+        return devices.map { device in
+            guard var pci = device.pci else { return device }
+            if let below = children[device.name] {
+                pci.carriesPCIDevices = "PCI devices hang off it: " + below.sorted().joined(separator: ", ")
+            } else if device.driver == "pcieport" {
+                pci.carriesPCIDevices = "bound to the PCIe port driver pcieport"
+            } else {
+                return device
+            }
+            var marked = device
+            marked.pci = pci
+            return marked
+        }
     }
 
     /// The device with a libvirt name.

@@ -10,6 +10,14 @@ public enum InventorySource: Sendable, Equatable, CustomStringConvertible {
     /// A test-driver `<node>` file read by our own parser.
     case snapshot(path: String)
 
+    /// The source a command uses when none is named: libvirt's default connection when
+    /// `LIBVIRT_DEFAULT_URI` is set; otherwise, for commands that check the host they run on (as
+    /// virt-host-validate does), this host's sysfs (`/`); otherwise none.
+    public static func unnamed(environment: [String: String], thisHost: Bool) -> InventorySource? {
+        if environment["LIBVIRT_DEFAULT_URI"] != nil { return .libvirt(uri: nil) }
+        return thisHost ? .sysfs(root: "/") : nil
+    }
+
     /// Builds the inventory.
     public func load() throws(InventoryError) -> HostInventory {
         switch self {

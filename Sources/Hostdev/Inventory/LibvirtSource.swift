@@ -18,14 +18,28 @@ enum LibvirtSource {
             let root = try parse(xml, from: domain.name).root
             domains.append(DomainRecordParser.record(from: root, isActive: active, xml: xml))
         }
+        return HostInventory(devices: devices, domains: domains, facts: try facts(connection, uri: uri), origin: uri)
+    }
+
+    /// What libvirt says of the host itself. The test driver describes no real host (its
+    /// capabilities carry whatever machine runs it), so it says nothing; a local QEMU driver's
+    /// configuration is this machine's `/etc/libvirt/qemu.conf`.
+    private static func facts(_ connection: Connection, uri: String) throws(InventoryError) -> HostFacts {
         var facts = HostFacts()
+        guard !uri.hasPrefix("test:") else { return facts }
         let capabilities = try libvirt { () throws(LibvirtError) in try connection.capabilitiesXML() }
-        if let document = try? XMLDocument(parsing: capabilities, source: "capabilities"),
-            let support = try? document.evaluateString("string(/capabilities/host/iommu/@support)"), !support.isEmpty
-        {
-            facts.libvirtIOMMUSupport = support == "yes"
+        let document = try parse(capabilities, from: "the host capabilities")
+        let support: String
+        do throws(XMLError) {
+            support = try document.evaluateString("string(/capabilities/host/iommu/@support)")
+        } catch {
+            throw InventoryError(.malformed, "libvirt's host capabilities: \(error)")
         }
-        return HostInventory(devices: devices, domains: domains, facts: facts, origin: uri)
+        if !support.isEmpty { facts.libvirtIOMMUSupport = support == "yes" }
+        if uri.hasPrefix("qemu:///") {
+            facts.configuredQEMUUser = try SysfsFacts.qemuUser(tree: SysfsTree(root: "/"))
+        }
+        return facts
     }
 
     /// Runs libvirt calls, turning their errors into inventory errors.

@@ -23,7 +23,12 @@ enum NodeDeviceParser {
         else { throw fail("device \(name) has no <capability type=…>", device) }
         var result = HostDevice(name: name, parent: parent, capability: type, driver: driver)
         switch type {
-        case "pci": result.pci = try parsePCI(capability, fail: fail)
+        case "pci":
+            result.pci = try parsePCI(capability, fail: fail)
+            result.mdevTypes = try parseMdevTypes(capability, fail: fail)
+        case "mdev": result.mdev = try parseMdev(capability, name: name, fail: fail)
+        case "storage": result.storage = parseStorage(capability)
+        case "scsi_generic": result.genericCharDevice = capability.text("char")
         case "usb_device":
             guard let bus = capability.integer("bus"), let number = capability.integer("device") else {
                 throw fail("USB device \(name) has no <bus> and <device>", capability)
@@ -88,6 +93,8 @@ enum NodeDeviceParser {
                 if let node = nested.firstElement(named: "address") {
                     details.physicalFunction = try pciAddress(node, fail: fail)
                 }
+            case "pci-bridge", "cardbus-bridge":
+                details.bridgeCapability = nested.attribute("type")
             case "virt_functions":
                 details.virtualFunctions = try nested.elements(named: "address").map { node throws(InventoryError) in
                     try pciAddress(node, fail: fail)

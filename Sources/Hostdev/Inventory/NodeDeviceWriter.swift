@@ -33,7 +33,9 @@ enum NodeDeviceWriter {
                     functions.appendIndentedElement("address", attributes: vf.xmlAttributes)
                 }
             }
-            if pci.isBridge { capability.appendIndentedElement("capability", attributes: [("type", "pci-bridge")]) }
+            if let bridge = pci.bridgeCapability {
+                capability.appendIndentedElement("capability", attributes: [("type", bridge)])
+            }
             if let group = pci.iommuGroup {
                 let groupElement = capability.appendIndentedElement(
                     "iommuGroup", attributes: [("number", String(group))])

@@ -13,9 +13,11 @@ enum SysfsSource {
         try reader.readUSB()
         try reader.readSCSI()
         try reader.readNet()
-        let facts = try SysfsFacts.read(tree: tree, devices: reader.devices)
+        var devices = reader.devices
+        try SysfsMdevAndStorage.read(tree: tree, into: &devices)
+        let facts = try SysfsFacts.read(tree: tree, devices: devices)
         let system = HostDevice(name: "computer", capability: "system")
-        return HostInventory(devices: [system] + reader.devices, domains: [], facts: facts, origin: "sysfs \(root)")
+        return HostInventory(devices: [system] + devices, domains: [], facts: facts, origin: "sysfs \(root)")
     }
 }
 
@@ -53,10 +55,35 @@ struct SysfsReader {
         return "computer"
     }
 
+    /// A PCI address the kernel wrote; anything else there is an error, never skipped.
+    private func pciAddress(_ name: String, in place: String) throws(InventoryError) -> PCIAddress {
+        do throws(AddressError) {
+            return try PCIAddress(sysfsName: name)
+        } catch {
+            throw InventoryError(
+                .malformed, "\(tree.absolute(place)): '\(DeviceName.printable(name))' is not a PCI address")
+        }
+    }
+
+    /// libvirt's bridge capability from the configuration header type (byte 0x0e, without the
+    /// multi-function bit): 1 is a PCI-to-PCI bridge, 2 a CardBus bridge. A `config` too short to
+    /// hold it is an error; a tree without `config` leaves the class to tell.
+    private func bridgeCapability(_ config: String) throws(InventoryError) -> String? {
+        guard let bytes = try tree.bytes(config, limit: 64) else { return nil }
+        guard bytes.count > 0x0e else {
+            throw InventoryError(.malformed, "\(tree.absolute(config)) is too short to hold the header type")
+        }
+        switch bytes[0x0e] & 0x7f {
+        case 1: return "pci-bridge"
+        case 2: return "cardbus-bridge"
+        default: return nil
+        }
+    }
+
     mutating func readPCI() throws(InventoryError) {
         var entries: [(address: PCIAddress, path: String)] = []
         for name in try tree.list("sys/bus/pci/devices") {
-            guard let address = try? PCIAddress(sysfsName: name) else { continue }
+            let address = try pciAddress(name, in: "sys/bus/pci/devices")
             entries.append((address, try tree.resolve("sys/bus/pci/devices/" + name)))
         }
         // Parents first, so that every device finds its bridge.
@@ -72,11 +99,13 @@ struct SysfsReader {
             var details = PCIDetails(
                 address: entry.address, vendorID: vendor, vendorName: pciIDs.vendor(vendor), productID: product,
                 productName: pciIDs.product(vendor, product), classCode: try tree.hexNumber(base + "/class"))
+            details.bridgeCapability = try bridgeCapability(base + "/config")
             if let group = try tree.linkName(base + "/iommu_group").flatMap({ Int($0) }) {
                 details.iommuGroup = group
                 if groups[group] == nil {
-                    groups[group] = try tree.list("sys/kernel/iommu_groups/\(group)/devices").compactMap {
-                        try? PCIAddress(sysfsName: $0)
+                    let directory = "sys/kernel/iommu_groups/\(group)/devices"
+                    groups[group] = try tree.list(directory).map { name throws(InventoryError) in
+                        try pciAddress(name, in: directory)
                     }
                 }
                 details.iommuGroupMembers = groups[group] ?? []
@@ -84,15 +113,13 @@ struct SysfsReader {
             if let numa = try tree.text(base + "/numa_node").flatMap({ Int($0) }), numa >= 0 { details.numaNode = numa }
             details.totalVFs = try tree.text(base + "/sriov_totalvfs").flatMap { Int($0) }
             if let physfn = try tree.linkName(base + "/physfn") {
-                details.physicalFunction = try? PCIAddress(sysfsName: physfn)
+                details.physicalFunction = try pciAddress(physfn, in: base + "/physfn")
             }
             var virtualFunctions: [(Int, PCIAddress)] = []
             for link in try tree.list(base) where link.hasPrefix("virtfn") {
-                guard let index = Int(link.dropFirst("virtfn".count)),
-                    let target = try tree.linkName(base + "/" + link),
-                    let address = try? PCIAddress(sysfsName: target)
-                else { continue }
-                virtualFunctions.append((index, address))
+                guard let index = Int(link.dropFirst("virtfn".count)), let target = try tree.linkName(base + "/" + link)
+                else { throw InventoryError(.malformed, "\(tree.absolute(base + "/" + link)) is not a virtfnN link") }
+                virtualFunctions.append((index, try pciAddress(target, in: base + "/" + link)))
             }
             details.virtualFunctions = virtualFunctions.sorted { $0.0 < $1.0 }.map(\.1)
             let name = entry.address.nodeDeviceName

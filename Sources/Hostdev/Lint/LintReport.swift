@@ -41,7 +41,8 @@ public struct LintReport: Sendable {
     ///
     /// Control characters from the inputs (file names, element names, messages) are escaped, so
     /// each finding is one line and nothing a file holds reaches the terminal raw.
-    public func text(color: Bool = false) -> String {
+    /// - Parameter render: how a fix-it reads (its words, unless the caller renders its action too).
+    public func text(color: Bool = false, fixIt render: (FixIt) -> String = \.message) -> String {
         var lines: [String] = []
         for file in files {
             if let note = file.status.note { lines.append(TerminalText.escaped("\(file.file): \(note)")) }
@@ -54,7 +55,7 @@ public struct LintReport: Sendable {
                         with: ": \u{1B}[1;\(code)m\(diagnostic.severity.rawValue)\u{1B}[0m: ")
                 }
                 lines.append(line)
-                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + TerminalText.escaped(fixIt)) }
+                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + TerminalText.escapedLines(render(fixIt))) }
             }
         }
         lines.append(summaryLine)

@@ -47,9 +47,20 @@ public struct Linter: Sendable {
             let count = done.add(1, ordering: .relaxed).newValue
             if count % 64 == 0 || count == files.count { progress?(count, files.count) }
         }
-        var fileResults = results.withLock { $0.compactMap { $0 } }
+        return report(results.withLock { $0.compactMap { $0 } })
+    }
+
+    /// Lints one domain held in memory; `source` names it in the findings.
+    public func lint(xml: [UInt8], source: String) -> LintReport {
+        report([lint(file: source, bytes: xml)])
+    }
+
+    /// Runs the cross-domain rules over per-file results and orders each file's findings.
+    private func report(_ results: [FileResult]) -> LintReport {
+        var fileResults = results
         let summaries = fileResults.compactMap(\.summary)
-        for rule in LintRules.all.compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id) {
+        for rule in RuleCatalogue.rules(for: .lint).compactMap({ $0 as? any CrossDomainRule }) where isEnabled(rule.id)
+        {
             if rule.needsHost && inventory == nil { continue }
             for finding in rule.check(all: summaries, inventory: inventory) {
                 if let index = fileResults.firstIndex(where: { $0.file == finding.file }) {
@@ -63,11 +74,15 @@ public struct Linter: Sendable {
         return LintReport(files: fileResults, hostChecked: inventory != nil)
     }
 
-    /// Lints one file.
-    func lint(file: String) -> FileResult {
+    /// Lints one file, or `bytes` named `file` when given.
+    func lint(file: String, bytes: [UInt8]? = nil) -> FileResult {
         let document: XMLDocument
         do throws(XMLError) {
-            document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: true)
+            if let bytes {
+                document = try XMLDocument(parsing: bytes, source: file, limits: .domain)
+            } else {
+                document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: true)
+            }
         } catch {
             if error.code == .notRegularFile {
                 return FileResult(file: file, status: .notRegular(error.reason), diagnostics: [])
@@ -76,27 +91,24 @@ public struct Linter: Sendable {
                 return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])
             }
             let finding = Diagnostic(
-                .error, rule: LintRules.xmlID, error.reason, file: file, line: error.line, column: error.column)
-            return FileResult(file: file, status: .linted, diagnostics: isEnabled(LintRules.xmlID) ? [finding] : [])
+                .error, rule: RuleCatalogue.xmlID, error.reason, file: file, line: error.line, column: error.column)
+            return FileResult(file: file, status: .linted, diagnostics: isEnabled(RuleCatalogue.xmlID) ? [finding] : [])
         }
         let root = document.root
         guard root.isUnqualified("domain") else {
             return FileResult(file: file, status: .skipped(root: root.tagDescription), diagnostics: [])
         }
         var diagnostics: [Diagnostic] = []
-        if let schema, isEnabled(LintRules.schemaID) {
+        if let schema, isEnabled(RuleCatalogue.schemaID) {
             diagnostics += schema.validate(document).map { violation in
                 Diagnostic(
-                    .error, rule: LintRules.schemaID,
+                    .error, rule: RuleCatalogue.schemaID,
                     violation.message + (violation.element.map { " (element \($0))" } ?? ""), file: file,
                     line: violation.line)
             }
         }
-        let domain = LintedDomain(file: file, root: root, hostdevs: HostdevElement.all(in: root), inventory: inventory)
-        for rule in LintRules.all where isEnabled(rule.id) && !(rule is any CrossDomainRule) {
-            if rule.needsHost && inventory == nil { continue }
-            diagnostics += rule.check(domain)
-        }
+        let domain = CheckedDomain(file: file, root: root, inventory: inventory, command: .lint)
+        diagnostics += RuleCatalogue.evaluate(domain, isEnabled: isEnabled)
         return FileResult(file: file, status: .linted, diagnostics: diagnostics, summary: domain.summary)
     }
 }
@@ -128,5 +140,5 @@ public struct FileResult: Sendable {
     /// Its findings.
     public var diagnostics: [Diagnostic]
     /// What cross-domain rules need.
-    var summary: LintedDomain.Summary?
+    var summary: CheckedDomain.Summary?
 }

@@ -16,7 +16,11 @@ public struct DeviceListing: Sendable {
     public init(inventory: HostInventory, capabilities: [String] = [], domain: String? = nil) throws(InventoryError) {
         var selected = inventory.devices
         if !capabilities.isEmpty {
-            selected = selected.filter { capabilities.contains($0.capability) }
+            // `mdev_types` is libvirt's flag for the parents of mediated devices, not a device's own capability.
+            selected = selected.filter { device in
+                capabilities.contains(device.capability)
+                    || (capabilities.contains("mdev_types") && !device.mdevTypes.isEmpty)
+            }
         }
         if let domain {
             guard let record = inventory.domain(named: domain) else {
@@ -101,12 +105,18 @@ struct VDSMParams: Encodable {
     var physfn: String?
     var totalvfs: Int?
     var vfs: [String]?
+    var mdev: [String: VDSMMdevType]?
+    var mdev_type: String?
+    var uuid: String?
+    var interface: String?
+    var udev_path: String?
+    var block_path: String?
 
     init(_ device: HostDevice, inventory: HostInventory) {
         capability = device.capability
         parent = device.parent
         driver = device.driver
-        is_assignable = device.isAssignable ? "true" : "false"
+        is_assignable = inventory.assignmentProblem(of: device) == nil ? "true" : "false"
         if let pci = device.pci {
             vendor = pci.vendorName
             vendor_id = pci.vendorID.map { "0x" + hex(UInt32($0), width: 4) }
@@ -121,6 +131,7 @@ struct VDSMParams: Encodable {
             physfn = pci.physicalFunction?.nodeDeviceName
             totalvfs = pci.totalVFs
             vfs = pci.virtualFunctions.isEmpty ? nil : pci.virtualFunctions.map(\.nodeDeviceName)
+            mdev = VDSMMdevType.dictionary(device.mdevTypes)
         } else if let usb = device.usb {
             vendor = usb.vendorName
             vendor_id = usb.vendorID.map { "0x" + hex(UInt32($0), width: 4) }
@@ -132,6 +143,12 @@ struct VDSMParams: Encodable {
                 "host": String(scsi.host), "bus": String(scsi.bus), "target": String(scsi.target),
                 "lun": String(scsi.unit),
             ]
+            let storage = inventory.child(of: device, capability: "storage")?.storage
+            vendor = storage?.vendor
+            product = storage?.model
+            udev_path = inventory.scsiGenericPath(of: device)
+            block_path = storage?.block
         }
+        addVDSMExtras(device)
     }
 }

@@ -19,7 +19,7 @@ public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible 
         else { throw AddressError.invalidDeviceName(DeviceName.printable(text)) }
         if text.hasPrefix("pci_") {
             let parts = text.split(separator: "_", omittingEmptySubsequences: false)
-            guard parts.count == 5, parts[1].count == 4, parts[2].count == 2, parts[3].count == 2,
+            guard parts.count == 5, PCIAddress.isCanonicalDomain(parts[1]), parts[2].count == 2, parts[3].count == 2,
                 parts[4].count == 1, parts.dropFirst().allSatisfy({ $0.allSatisfy(\.isHexDigit) }),
                 let domain = UInt32(parts[1], radix: 16), let bus = UInt32(parts[2], radix: 16),
                 let slot = UInt32(parts[3], radix: 16), let function = UInt32(parts[4], radix: 16),

@@ -16,6 +16,14 @@ public struct HostDevice: Sendable, Equatable {
     public var scsi: SCSIDetails?
     /// Network interface details, for net devices.
     public var net: NetDetails?
+    /// The mediated-device types a parent offers (`<capability type='mdev_types'>`).
+    public var mdevTypes: [MdevType] = []
+    /// Mediated-device details, for an mdev instance.
+    public var mdev: MdevDetails?
+    /// Block-device details, for a storage device.
+    public var storage: StorageDetails?
+    /// The character device of a `scsi_generic` device (`/dev/sg0`).
+    public var genericCharDevice: String?
 
     /// Creates a device.
     public init(
@@ -32,8 +40,8 @@ public struct HostDevice: Sendable, Equatable {
         self.scsi = scsi
     }
 
-    /// Whether vfio can give the device to a guest: a PCI endpoint (not a PCI-to-PCI or CardBus
-    /// bridge) with an IOMMU group.
+    /// Whether vfio can give the device to a guest: a PCI endpoint (not a bridge, see
+    /// ``PCIDetails/bridgeEvidence``) with an IOMMU group.
     public var isAssignable: Bool {
         guard let pci else { return capability == "usb_device" || capability == "scsi" }
         return !pci.isBridge && pci.iommuGroup != nil
@@ -44,7 +52,7 @@ public struct HostDevice: Sendable, Equatable {
         guard let pci else {
             return isAssignable ? nil : "a \(capability) device cannot be assigned to a guest"
         }
-        if pci.isBridge { return "it is a PCI bridge (class 0x\(hex(pci.classCode ?? 0, width: 6)))" }
+        if let evidence = pci.bridgeEvidence { return "it is a PCI bridge (\(evidence))" }
         if pci.iommuGroup == nil { return "it has no IOMMU group, so vfio cannot assign it" }
         return nil
     }
@@ -76,13 +84,19 @@ public struct PCIDetails: Sendable, Equatable {
     public var virtualFunctions: [PCIAddress]
     /// The largest number of virtual functions the device supports.
     public var totalVFs: Int?
+    /// libvirt's bridge capability (`pci-bridge` or `cardbus-bridge`), which it derives from the
+    /// configuration header type (1 or 2); `nil` for an endpoint or when the source does not say.
+    public var bridgeCapability: String?
+    /// What else makes the device a bridge: other PCI devices hang off it, or the PCIe port driver
+    /// (`pcieport`) holds it. Set by ``HostInventory`` from the whole host.
+    public var carriesPCIDevices: String?
 
     /// Creates PCI details.
     public init(
         address: PCIAddress, vendorID: UInt16? = nil, vendorName: String? = nil, productID: UInt16? = nil,
         productName: String? = nil, classCode: UInt32? = nil, iommuGroup: Int? = nil,
         iommuGroupMembers: [PCIAddress] = [], numaNode: Int? = nil, physicalFunction: PCIAddress? = nil,
-        virtualFunctions: [PCIAddress] = [], totalVFs: Int? = nil
+        virtualFunctions: [PCIAddress] = [], totalVFs: Int? = nil, bridgeCapability: String? = nil
     ) {
         self.address = address
         self.vendorID = vendorID
@@ -96,13 +110,23 @@ public struct PCIDetails: Sendable, Equatable {
         self.physicalFunction = physicalFunction
         self.virtualFunctions = virtualFunctions
         self.totalVFs = totalVFs
+        self.bridgeCapability = bridgeCapability
     }
 
-    /// A PCI-to-PCI bridge or root port (class 0x0604) or a CardBus bridge (0x0607).
-    public var isBridge: Bool {
-        guard let classCode else { return false }
-        let subclass = classCode >> 8
-        return subclass == 0x0604 || subclass == 0x0607
+    /// The bridge classes: PCI-to-PCI bridge or root port (0x0604), CardBus bridge (0x0607),
+    /// semi-transparent PCI-to-PCI bridge (0x0609).
+    public static let bridgeClasses: Set<UInt32> = [0x0604, 0x0607, 0x0609]
+
+    /// A bridge by any evidence: its class, libvirt's bridge capability (the header type), or devices
+    /// that hang off it. A bridge is never assigned.
+    public var isBridge: Bool { bridgeEvidence != nil }
+
+    /// Why the device is a bridge, in words (`class 0x060400`, `libvirt capability pci-bridge`), or
+    /// `nil` for an endpoint.
+    public var bridgeEvidence: String? {
+        if let classCode, Self.bridgeClasses.contains(classCode >> 8) { return "class 0x" + hex(classCode, width: 6) }
+        if let bridgeCapability { return "libvirt capability \(bridgeCapability)" }
+        return carriesPCIDevices
     }
 }
 

@@ -2,6 +2,9 @@
 ///
 /// Each fact is `nil` when the source cannot see it (libvirt and snapshots do not show `/proc/cmdline`).
 public struct HostFacts: Sendable, Equatable {
+    /// The root the host's own files were read under (`/` for this host), for a sysfs source;
+    /// `nil` for sources that show no host files (libvirt, a snapshot).
+    public var sourceRoot: String?
     /// The kernel command line.
     public var kernelCommandLine: String?
     /// The IOMMUs registered under `/sys/class/iommu` (`dmar0`, `ivhd0`).
@@ -16,6 +19,17 @@ public struct HostFacts: Sendable, Equatable {
     public var allowUnsafeInterrupts: Bool?
     /// Whether interrupt remapping is confirmed on, off, or unknown (`nil`).
     public var interruptRemapping: Bool?
+    /// What the source read about interrupt remapping (`no IR- entries in /proc/interrupts`), or
+    /// `nil` when it read nothing about it.
+    public var interruptRemappingEvidence: String?
+    /// Whether the `vfio_iommu_type1` module is loaded (`/sys/module/vfio_iommu_type1`): its
+    /// `allow_unsafe_interrupts` parameter exists only then.
+    public var vfioIOMMUType1Loaded: Bool?
+    /// How the source shows that the host is itself a virtual machine (the `hypervisor` CPU flag, a
+    /// hypervisor's DMI vendor), or `nil` when it does not show one.
+    public var hypervisor: String?
+    /// The user libvirt runs QEMU as, from `user = "…"` in the source's `/etc/libvirt/qemu.conf`.
+    public var configuredQEMUUser: String?
     /// Accounts from `etc/passwd` and `etc/group` of the root, to answer permission questions.
     public var accounts: Accounts?
     /// What the host itself uses, by PCI address: mounted filesystems, swap, interfaces that are up.
@@ -38,6 +52,14 @@ public struct HostFacts: Sendable, Equatable {
         self.interruptRemapping = interruptRemapping
         self.accounts = accounts
         self.hostUse = hostUse
+    }
+
+    /// The user QEMU runs as on this host: `qemu.conf`'s `user`, else `libvirt-qemu` where the
+    /// accounts have it and no `qemu` (Debian's build default), else `qemu`.
+    public var qemuUser: String {
+        if let configuredQEMUUser { return configuredQEMUUser }
+        if let users = accounts?.users, users["libvirt-qemu"] != nil, users["qemu"] == nil { return "libvirt-qemu" }
+        return "qemu"
     }
 
     /// The kernel options that turn an IOMMU on, as the feature page lists them.

@@ -3,7 +3,8 @@
 /// Read in any base libvirt accepts (`0x1f`, `31`), written in one canonical form:
 /// `0x%04x` domain, `0x%02x` bus and slot, `0x%x` function.
 public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// The PCI domain (segment), 0 to 0xffff as the kernel names it.
+    /// The PCI domain (segment): 32 bits, as libvirt and the kernel allow (Intel VMD puts its
+    /// devices in domains above 0xffff, `10000:01:00.0`).
     public let domain: UInt32
     /// The bus, 0 to 0xff.
     public let bus: UInt8
@@ -14,7 +15,6 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Creates an address, refusing components out of range.
     public init(domain: UInt32, bus: UInt32, slot: UInt32, function: UInt32) throws(AddressError) {
-        guard domain <= 0xffff else { throw AddressError.outOfRange("domain", domain, max: 0xffff) }
         guard bus <= 0xff else { throw AddressError.outOfRange("bus", bus, max: 0xff) }
         guard slot <= 0x1f else { throw AddressError.outOfRange("slot", slot, max: 0x1f) }
         guard function <= 7 else { throw AddressError.outOfRange("function", function, max: 7) }
@@ -40,10 +40,10 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
             slot: component("slot", slot, required: true), function: component("function", function, required: true))
     }
 
-    /// Parses the kernel's form, `0000:01:00.0`.
+    /// Parses the kernel's form, `0000:01:00.0` (`10000:01:00.0` for a domain above 0xffff).
     public init(sysfsName: String) throws(AddressError) {
         let parts = sysfsName.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2 else {
+        guard parts.count == 3, Self.isCanonicalDomain(parts[0]), parts[1].count == 2 else {
             throw AddressError.malformed("address", sysfsName)
         }
         let slotFunction = parts[2].split(separator: ".", omittingEmptySubsequences: false)
@@ -52,6 +52,15 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
             let slot = UInt32(slotFunction[0], radix: 16), let function = UInt32(slotFunction[1], radix: 16)
         else { throw AddressError.malformed("address", sysfsName) }
         try self.init(domain: domain, bus: bus, slot: slot, function: function)
+    }
+
+    /// A domain as the kernel and libvirt print it (`%04x`): four hexadecimal digits, or up to eight
+    /// without a leading zero.
+    static func isCanonicalDomain(_ text: Substring) -> Bool {
+        guard text.count >= 4, text.count <= 8, text.allSatisfy(\.isHexDigit), text == text.lowercased() else {
+            return false
+        }
+        return text.count == 4 || text.first != "0"
     }
 
     /// Reads a number as libvirt does: `0x` hexadecimal, a leading `0` octal, otherwise decimal.

@@ -2,58 +2,141 @@
     import Glibc
 #endif
 
-/// Writes a file whole or not at all: a temporary file beside the target, flushed, then renamed over
-/// it. A process killed mid-write leaves the original intact. Replacing keeps the original's mode
-/// (and owner, when permitted).
+/// Writes an output file (`-o FILE`) whole or not at all, as the user who runs it.
+///
+/// What is at the path decides how:
+/// - nothing, or a regular file: a new file beside it (`.NAME.XXXXXX`), written, flushed, renamed over
+///   it. The result belongs to the caller, with the mode the umask gives (`0666 & ~umask`); nothing of
+///   a file that was there (owner, mode, links) carries over. A process killed mid-write leaves the
+///   old file intact, and SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGXFSZ leave no temporary file.
+/// - a character device or a FIFO (`/dev/null`, a terminal, a pipe): written through, never replaced.
+///   A FIFO nobody reads is a failure, not a wait.
+/// - a symbolic link: never replaced. It is followed when the link belongs to the caller or to root
+///   and it leads to a device or FIFO as above, or to a regular file of the caller's own, which is
+///   then truncated and written in place (not atomically); `-o /dev/stdout` works this way. A link to
+///   another user's file, or to nothing, is refused: a link planted by someone else does not redirect
+///   the write.
+/// - a directory, a block device or a socket: refused.
+///
+/// For editing a file in place, keeping its owner and attributes, see ``InPlaceFile``.
 public enum AtomicFile {
     /// Why a file could not be written.
     public struct WriteError: Error, Sendable, CustomStringConvertible {
+        /// Whether the write was refused for what the target is, or attempted and failed.
+        public enum Code: Sendable, Equatable {
+            /// The target is of a kind, an owner or a state that is not written (nothing was touched).
+            case refused
+            /// A call failed (no space, no permission on the directory, ...); the target is as it was,
+            /// except for a file written in place through a link.
+            case failed
+            /// The file to edit is not there.
+            case notFound
+        }
+
         /// The target path.
         public var path: String
         /// The reason.
         public var reason: String
+        /// Refused or failed.
+        public var code: Code
+
+        /// An error about `path`.
+        public init(path: String, reason: String, code: Code = .failed) {
+            self.path = path
+            self.reason = reason
+            self.code = code
+        }
 
         public var description: String { "\(path): \(reason)" }
     }
 
-    /// Writes `bytes` to `path` atomically.
+    /// Writes `bytes` to `path`, as described above.
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
-        func fail(_ what: String) -> WriteError {
-            WriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
+        guard let existing = try WriteSyscalls.status(path, follow: false) else {
+            return try replace(path, with: bytes)
         }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let pattern: String = (directory.isEmpty ? "/" : directory + "/") + "." + base + ".XXXXXX"
-        var template = Array(pattern.utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw fail("cannot create a temporary file beside it") }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var renamed = false
-        defer {
-            close(descriptor)
-            if !renamed { unlink(temporary) }
+        if WriteSyscalls.isSymbolicLink(existing) {
+            return try writeThroughLink(path, owner: existing.st_uid, bytes)
         }
-        var original = stat()
-        if stat(path, &original) == 0 {
-            fchmod(descriptor, original.st_mode & 0o7777)
-            _ = fchown(descriptor, original.st_uid, original.st_gid)
-        } else {
-            let mask = umask(0)
-            umask(mask)
-            fchmod(descriptor, 0o666 & ~mask)
+        if WriteSyscalls.isRegular(existing) { return try replace(path, with: bytes) }
+        try refuseUnlessStream(existing, path)
+        try writeThrough(path, bytes, followingLinks: false, expected: existing)
+    }
+
+    /// Writes `bytes` to standard output or another open descriptor, every byte, or throws; a file-size
+    /// limit reached (`ulimit -f`) is the error `EFBIG`, not the end of the process by SIGXFSZ.
+    public static func write(_ bytes: [UInt8], toDescriptor descriptor: Int32, name: String) throws(WriteError) {
+        try TerminationSignals.held([SIGXFSZ]) { () throws(WriteError) in
+            try WriteSyscalls.writeAll(bytes, to: descriptor, name: name)
         }
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw fail("cannot write")
+    }
+
+    /// A new file renamed over `path`, the caller's, with the umask's mode.
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(WriteError) {
+        try TerminationSignals.held { () throws(WriteError) in
+            let temporary = try TemporaryFile(beside: path, mode: 0o666)
+            try temporary.write(bytes, for: path)
+            try temporary.commit(over: path)
+        }
+    }
+
+    private static func writeThroughLink(_ path: String, owner: uid_t, _ bytes: [UInt8]) throws(WriteError) {
+        guard owner == 0 || owner == geteuid() else {
+            throw WriteError(
+                path: path, reason: "is a symbolic link of another user (uid \(owner)); not followed", code: .refused)
+        }
+        guard let target = try WriteSyscalls.status(path, follow: true) else {
+            throw WriteError(path: path, reason: "is a symbolic link to nothing; not followed", code: .refused)
+        }
+        if WriteSyscalls.isRegular(target) {
+            guard target.st_uid == geteuid() else {
+                throw WriteError(
+                    path: path,
+                    reason: "is a symbolic link to a file of another user (uid \(target.st_uid)); not followed",
+                    code: .refused)
             }
-            offset += count
+        } else {
+            try refuseUnlessStream(target, path)
         }
-        guard fsync(descriptor) == 0 else { throw fail("cannot flush") }
-        guard rename(temporary, path) == 0 else { throw fail("cannot replace") }
-        renamed = true
+        try writeThrough(path, bytes, followingLinks: true, expected: target)
+    }
+
+    /// Refuses anything but a character device or a FIFO.
+    private static func refuseUnlessStream(_ info: stat, _ path: String) throws(WriteError) {
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFCHR || type == S_IFIFO else {
+            throw WriteError(path: path, reason: "is \(WriteSyscalls.kind(info)); not written", code: .refused)
+        }
+    }
+
+    /// Opens what is at `path` (no creation) and writes into it; a regular file is truncated first.
+    private static func writeThrough(_ path: String, _ bytes: [UInt8], followingLinks: Bool, expected: stat)
+        throws(WriteError)
+    {
+        let flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
+        let descriptor = open(path, flags)
+        guard descriptor >= 0 else {
+            if errno == ENXIO {
+                throw WriteError(path: path, reason: "cannot write: no process reads this FIFO")
+            }
+            throw WriteSyscalls.failure("cannot open", path)
+        }
+        defer { close(descriptor) }
+        let opened = try WriteSyscalls.status(of: descriptor, path)
+        guard opened.st_dev == expected.st_dev, opened.st_ino == expected.st_ino else {
+            throw WriteError(path: path, reason: "changed while it was being opened; not written", code: .refused)
+        }
+        let status = fcntl(descriptor, F_GETFL)
+        guard status >= 0, fcntl(descriptor, F_SETFL, status & ~O_NONBLOCK) == 0 else {
+            throw WriteSyscalls.failure("cannot set up the write", path)
+        }
+        let regular = WriteSyscalls.isRegular(opened)
+        if regular {
+            guard ftruncate(descriptor, 0) == 0 else { throw WriteSyscalls.failure("cannot truncate", path) }
+        }
+        try WriteSyscalls.writeAll(bytes, to: descriptor, name: path)
+        if regular {
+            guard fsync(descriptor) == 0 else { throw WriteSyscalls.failure("cannot flush", path) }
+        }
     }
 }

@@ -2,8 +2,9 @@ import LibXML
 
 /// Writes `<hostdev>` elements as VDSM and libvirt expect them, indented like the domain around them.
 enum HostdevEmitter {
-    /// Appends one `<hostdev>` for a planned device to `<devices>`.
-    static func append(_ planned: PlannedDevice, to devices: XMLNode) {
+    /// Appends one `<hostdev>` for a planned device to `<devices>`, and returns it.
+    @discardableResult
+    static func append(_ planned: PlannedDevice, to devices: XMLNode) -> XMLNode {
         let hostdev: XMLNode
         switch planned.source {
         case .pci(let address):
@@ -35,6 +36,7 @@ enum HostdevEmitter {
         if let alias = planned.request.alias {
             hostdev.appendIndentedElement("alias", attributes: [("name", alias)])
         }
+        return hostdev
     }
 
     /// Makes sure the domain carries the non-migratable marker (and its placeholders); returns

@@ -6,14 +6,20 @@ public struct TransformOptions: Sendable {
     public var includeGroup: Bool
     /// The `<domain type=…>` of a domain built from vmCreate parameters alone.
     public var virtType: String
-    /// libvirt's domain schema: when given, the input is checked against it and so is the result.
-    public var schema: RelaxNGSchema?
+    /// The check against libvirt's domain schema, if any (see ``DomainSchemaCheck``).
+    public var schemaCheck: DomainSchemaCheck?
+    /// The command whose rules check the result (``RuleCommand/transform``, `define` or `hook`).
+    public var command: RuleCommand
 
-    /// Creates options.
-    public init(includeGroup: Bool = false, virtType: String = "kvm", schema: RelaxNGSchema? = nil) {
+    /// Creates options; `schema` (a compiled `domain.rng`) checks the whole input and result.
+    public init(
+        includeGroup: Bool = false, virtType: String = "kvm", schema: RelaxNGSchema? = nil,
+        schemaCheck: DomainSchemaCheck? = nil, command: RuleCommand = .transform
+    ) {
         self.includeGroup = includeGroup
         self.virtType = virtType
-        self.schema = schema
+        self.schemaCheck = schemaCheck ?? schema.map { DomainSchemaCheck(schema: $0) }
+        self.command = command
     }
 }
 
@@ -88,23 +94,16 @@ public enum PassthroughTransform {
         guard root.isUnqualified("domain") else { throw .notADomain(root: root.tagDescription, file: document.source) }
 
         var diagnostics = request.notes
-        var checkOutput = options.schema != nil
-        if let schema = options.schema, domainXML != nil {
-            let violations = schema.validate(document)
-            if !violations.isEmpty {
-                checkOutput = false
-                diagnostics.append(
-                    Diagnostic(
-                        .warning, rule: "schema",
-                        "the input does not validate against libvirt's domain schema (\(violations[0].message)); "
-                            + "its output is not checked either",
-                        file: document.source, line: violations[0].line))
-            }
+        var checkOutput = options.schemaCheck != nil
+        if let check = options.schemaCheck, domainXML != nil {
+            let input = check.checkInput(document)
+            diagnostics += input.findings
+            checkOutput = input.checkResult
         }
 
         var planner = TransformPlanner(domain: root, request: request, inventory: inventory, options: options)
         planner.plan()
-        diagnostics += planner.diagnostics
+        diagnostics += planner.notes
         var report = TransformReport(
             added: planner.planned.map(\.device.name),
             addedForGroups: Dictionary(
@@ -118,25 +117,22 @@ public enum PassthroughTransform {
             report.diagnostics = diagnostics.map(TransformReport.Finding.init)
             return TransformResult(xml: xml, changed: changed, diagnostics: diagnostics, report: report)
         }
-        if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
 
-        var changed = domainXML == nil
-        if !planner.planned.isEmpty {
-            let devices = root.firstElement(named: "devices") ?? root.appendIndentedElement("devices")
-            for planned in planner.planned { HostdevEmitter.append(planned, to: devices) }
-            changed = true
-        }
+        // Emit into the document, then check the result with the same rules lint applies; nothing
+        // is serialized unless they pass.
+        let origins = planner.emit()
+        var changed = domainXML == nil || !origins.isEmpty
         if !HostdevElement.all(in: root).isEmpty || !planner.placeholders.isEmpty {
             changed = HostdevEmitter.mark(root, placeholders: planner.placeholders) || changed
         }
-        if checkOutput, changed, let schema = options.schema {
-            for violation in schema.validate(document) {
-                diagnostics.append(
-                    Diagnostic(
-                        .error, rule: "schema",
-                        "the result does not validate against libvirt's domain schema: "
-                            + violation.message, file: document.source))
-            }
+        diagnostics += RuleCatalogue.evaluate(
+            CheckedDomain(
+                file: document.source ?? "domain.xml", root: root, inventory: inventory, command: options.command,
+                request: request, origins: origins))
+        if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
+
+        if checkOutput, changed, let check = options.schemaCheck {
+            diagnostics += check.checkResult(document, input: domainXML)
             if diagnostics.contains(where: { $0.severity == .error }) { return finish(nil, changed: false) }
         }
         guard changed else { return finish(domainXML, changed: false) }

@@ -22,7 +22,7 @@ public struct TransformReport: Sendable, Encodable {
         public var file: String?
         public var line: Int?
         public var column: Int?
-        public var fixIt: String?
+        public var fixIt: FixIt?
     }
 
     /// Devices the transform added, in order.

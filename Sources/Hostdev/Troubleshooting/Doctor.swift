@@ -38,51 +38,64 @@ public struct Doctor: Sendable {
     /// Drivers that leave a group viable: vfio's own and the legacy stub.
     static let viableDrivers: Set<String> = ["vfio-pci", "pci-stub"]
 
+    /// Every problem of a device: the catalogue's device rules (no IOMMU group, several owners, the
+    /// host's own use, ...), then whether its group is viable and its `/dev/vfio` node usable.
     func deviceChecks(_ device: HostDevice) -> [DoctorCheck] {
+        var checks = RuleCatalogue.evaluate(device: device, inventory: inventory, command: .doctor).map {
+            DoctorCheck($0, device: device.name)
+        }
         guard let pci = device.pci else {
-            return [DoctorCheck(device.name, .ok, evidence: ["\(device.capability) device: no IOMMU group involved"])]
+            if checks.isEmpty {
+                checks.append(
+                    DoctorCheck(device.name, .ok, evidence: ["\(device.capability) device: no IOMMU group involved"]))
+            }
+            return checks
         }
-        guard let group = pci.iommuGroup else {
-            return [
-                DoctorCheck(
-                    "\(device.name): IOMMU group", .error, evidence: ["\(device.name) has no IOMMU group"],
-                    fixIt: "enable the IOMMU; vfio cannot assign a device without a group")
-            ]
-        }
-        var checks: [DoctorCheck] = []
+        guard let group = pci.iommuGroup else { return checks }
+        checks.append(viabilityCheck(device: device, group: group))
+        checks.append(vfioNodeCheck(device: device, group: group))
+        return checks
+    }
+
+    /// Whether every endpoint of the group is bound to vfio-pci (or pci-stub, or nothing).
+    func viabilityCheck(device: HostDevice, group: Int) -> DoctorCheck {
         var evidence: [String] = []
         var breaking: [String] = []
+        var usedByHost: [String] = []
+        var bound: [String] = []
         for address in inventory.groupMembers(group) {
             let member = inventory.device(at: address)
             let driver = member?.driver
             let bridge = member?.pci?.isBridge ?? false
-            let fine = bridge || driver == nil || Self.viableDrivers.contains(driver!)
-            let what =
+            evidence.append(
                 "\(address.nodeDeviceName): " + (driver.map { "driver \($0)" } ?? "no driver")
-                + (bridge ? " (bridge)" : "")
-            evidence.append(what)
-            if !fine { breaking.append(address.nodeDeviceName + " (\(driver!))") }
+                    + (bridge ? " (bridge)" : ""))
+            guard let driver, !bridge, !Self.viableDrivers.contains(driver) else { continue }
+            bound.append("\(address.nodeDeviceName) (\(driver))")
+            if let uses = inventory.facts.hostUse?[address], !uses.isEmpty {
+                usedByHost.append("\(address.nodeDeviceName) (\(uses.joined(separator: "; ")))")
+            } else {
+                breaking.append(address.nodeDeviceName)
+            }
         }
-        if breaking.isEmpty {
-            checks.append(DoctorCheck("\(device.name): IOMMU group \(group) viable", .ok, evidence: evidence))
-        } else {
-            checks.append(
-                DoctorCheck(
-                    "\(device.name): IOMMU group \(group) viable", .error,
-                    evidence: evidence + ["not bound to vfio-pci: " + breaking.joined(separator: ", ")],
-                    fixIt: "hostdev detach " + breaking.map { String($0.prefix { $0 != " " }) }.joined(separator: " ")
-                        + " (or assign the whole group: hostdev transform --include-group)"))
+        let name = "\(device.name): IOMMU group \(group) viable"
+        guard !bound.isEmpty else { return DoctorCheck(name, .ok, evidence: evidence) }
+        evidence.append("not bound to vfio-pci: " + bound.joined(separator: ", "))
+        var words: [String] = []
+        if !usedByHost.isEmpty {
+            words.append(
+                "the host uses " + usedByHost.joined(separator: ", ")
+                    + ": move that use elsewhere first, or the group cannot be assigned")
         }
-        checks.append(vfioNodeCheck(device: device, group: group))
-        let owners = inventory.owners(of: device)
-        if owners.count > 1 {
-            checks.append(
-                DoctorCheck(
-                    "\(device.name): one owner", .error,
-                    evidence: ["owned by " + owners.map { "'\($0.name)'" }.joined(separator: " and ")],
-                    fixIt: "remove it from all but one domain; only one can start"))
+        if !breaking.isEmpty {
+            words.append(
+                "bind " + breaking.joined(separator: ", ") + " to vfio-pci (or assign the whole group to the guest)")
         }
-        return checks
+        return DoctorCheck(
+            name, .error, evidence: evidence,
+            fixIt: FixIt(
+                words.joined(separator: "; "),
+                action: usedByHost.isEmpty ? .detach(devices: breaking) : nil))
     }
 
     func vfioNodeCheck(device: HostDevice, group: Int) -> DoctorCheck {
@@ -91,7 +104,7 @@ public struct Doctor: Sendable {
         guard let node = nodes[group] else {
             return DoctorCheck(
                 name, .error, evidence: ["/dev/vfio/\(group) does not exist: the group is not bound to vfio-pci"],
-                fixIt: "hostdev detach \(device.name)")
+                fixIt: FixIt("bind the group's devices to vfio-pci", action: .detach(devices: [device.name])))
         }
         let described = "/dev/vfio/\(group) is \(owner(node)) mode 0\(String(node.mode & 0o777, radix: 8))"
         guard let accounts = inventory.facts.accounts, let user = accounts.users[qemuUser] else {
@@ -108,8 +121,9 @@ public struct Doctor: Sendable {
         }
         return DoctorCheck(
             name, .error, evidence: [described, "\(qemuUser) (uid \(user.uid)) cannot read and write it"],
-            fixIt: "chown \(qemuUser) /dev/vfio/\(group) (libvirt does it when it starts the guest; a udev rule "
-                + "SUBSYSTEM==\"vfio\", OWNER=\"\(qemuUser)\" keeps it so)")
+            fixIt: FixIt(
+                "chown \(qemuUser) /dev/vfio/\(group) (libvirt does it when it starts the guest; a udev rule "
+                    + "SUBSYSTEM==\"vfio\", OWNER=\"\(qemuUser)\" keeps it so)"))
     }
 
     private func owner(_ node: FileNode) -> String {
@@ -151,12 +165,13 @@ public struct DoctorReport: Sendable, Encodable {
     public var hasErrors: Bool { checks.contains { $0.status == .error } }
 
     /// Lines for people.
-    public func text() -> String {
+    /// - Parameter render: how a fix-it reads (its words, unless the caller renders its action too).
+    public func text(fixIt render: (FixIt) -> String = \.message) -> String {
         var lines: [String] = []
         for check in checks {
             lines.append("[\(check.status.rawValue.uppercased())] " + TerminalText.escaped(check.name))
             lines += check.evidence.map { "    " + TerminalText.escaped($0) }
-            if let fixIt = check.fixIt { lines.append("    fix: " + TerminalText.escaped(fixIt)) }
+            if let fixIt = check.fixIt { lines.append("    fix: " + TerminalText.escapedLines(render(fixIt))) }
         }
         let counts = [DoctorCheck.Status.error, .warning, .unknown].map { status in
             "\(checks.filter { $0.status == status }.count) \(status.rawValue)"

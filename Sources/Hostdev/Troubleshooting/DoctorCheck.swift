@@ -17,14 +17,21 @@ public struct DoctorCheck: Sendable, Equatable, Encodable {
     /// What was read, one line each.
     public var evidence: [String]
     /// What to run or change, when something is wrong.
-    public var fixIt: String?
+    public var fixIt: FixIt?
 
     /// Creates a check result.
-    public init(_ name: String, _ status: Status, evidence: [String], fixIt: String? = nil) {
+    public init(_ name: String, _ status: Status, evidence: [String], fixIt: FixIt? = nil) {
         self.name = name
         self.status = status
         self.evidence = evidence
         self.fixIt = fixIt
+    }
+
+    /// A finding of a catalogue rule about a device, as a failed check.
+    init(_ finding: Diagnostic, device: String) {
+        self.init(
+            "\(device) [\(finding.rule)]", finding.severity == .error ? .error : .warning,
+            evidence: [finding.message] + finding.notes, fixIt: finding.fixIt)
     }
 
     /// A check the source cannot answer.

@@ -103,6 +103,76 @@ struct KnownFailure: Sendable {
                 "enable VT-d/AMD-Vi in the firmware, add intel_iommu=on or amd_iommu=on to the kernel command line, reboot, and modprobe vfio-pci (hostdev caps and hostdev doctor check each step)",
             detail: .none),
         KnownFailure(
+            id: "no-iommu-group",
+            pattern: #"vfio ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): no iommu_group found"#,
+            cause:
+                "the kernel put the device in no IOMMU group: the IOMMU is off (no intel_iommu=on or amd_iommu=on on the kernel command line, or VT-d/AMD-Vi disabled in the firmware), so vfio cannot assign it.",
+            fix:
+                "enable VT-d/AMD-Vi in the firmware and the IOMMU on the kernel command line, reboot, and check that the device has an IOMMU group (hostdev doctor, hostdev list)",
+            detail: .none),
+        KnownFailure(
+            id: "legacy-passthrough",
+            pattern: #"host doesn't support legacy PCI passthrough"#,
+            cause:
+                "the hostdev asks for the legacy KVM device assignment (<driver name='kvm'/>), which current kernels and QEMU no longer have.",
+            fix:
+                "use vfio: write <driver name='vfio'/> in the <hostdev> or leave the driver out (hostdev transform writes vfio)",
+            detail: .none),
+        KnownFailure(
+            id: "guest-address-in-use",
+            pattern: #"Attempted double use of PCI Address ([0-9a-fA-F:.]+)"#,
+            cause:
+                "two devices of the domain ask for the same guest PCI address; libvirt refuses the second.",
+            fix:
+                "give each device its own guest <address> or drop the address from the request and let libvirt pick one (hostdev lint reports it as guest-address-collision)",
+            detail: .none),
+        KnownFailure(
+            id: "alias-not-unique",
+            pattern: #"non unique alias detected: ([^[:space:]]+)"#,
+            cause: "two devices of the domain carry the same <alias name=…>; aliases must be unique in a domain.",
+            fix: "give every device its own alias (ua- followed by a unique name) or leave the alias out",
+            detail: .none),
+        KnownFailure(
+            id: "boot-order-repeated",
+            pattern: #"boot order '?([0-9]+)'? used for more than one device"#,
+            cause: "two devices of the domain ask for boot order {n}; each boot order must be used once.",
+            fix: "give every bootable device its own bootOrder in the vmCreate request (or its own <boot order=…>)",
+            detail: .none),
+        KnownFailure(
+            id: "hostdev-already-present",
+            pattern: #"Hostdev already exists in the domain configuration"#,
+            cause:
+                "the device being attached to the persistent configuration is already a <hostdev> of the domain.",
+            fix:
+                "do not attach it again; hostdev transform keeps a device already present with the same settings and refuses one with other settings",
+            detail: .none),
+        KnownFailure(
+            id: "mdev-missing",
+            pattern:
+                #"mediated device '?([0-9a-fA-F-]{36})'? not found|mdev [^ ]+ not found|vgpu: No mdev found|/sys/bus/mdev/devices/([0-9a-fA-F-]{36}).*([Nn]o such|not found)"#,
+            cause:
+                "the domain names a mediated device (vGPU) whose instance does not exist on this host: it was never created here, or it was removed when its parent was reset or the host rebooted.",
+            fix:
+                "create the instance before starting the guest (hostdev mdev create --type TYPE --parent PARENT --uuid UUID) on a parent with an available instance of its type (hostdev list --capability mdev_types)",
+            detail: .none),
+        KnownFailure(
+            id: "mdev-create-failed",
+            pattern:
+                #"[Ff]ailed to create mdev|vgpu: No device with type ([^ ]+) is available|Unable to create mediated device"#,
+            cause:
+                "no parent could create an instance of the mediated-device type: every parent is full, already hosts instances of another type (NVIDIA GPUs host one type at a time), or the vendor driver refused it.",
+            fix:
+                "check what is free (hostdev list --capability mdev_types shows available_instances per parent and type), remove unused instances (hostdev mdev remove UUID), or pick another type or placement",
+            detail: .none),
+        KnownFailure(
+            id: "vf-mac-vlan",
+            pattern: #"Cannot set interface MAC(/vlanid)? to [^ ]+ for ifname ([^ ]+)( ifindex -?[0-9]+)? vf ([0-9]+)"#,
+            cause:
+                "the physical function's driver refused to program the VF's MAC address or VLAN: the VF is still being reset, its PF is down or the PF's driver does not allow it (a trusted or spoof-checked VF, a VLAN the PF does not support).",
+            fix:
+                "bring the PF's interface up (ip link set PF up), retry once the VF has finished resetting, and check the PF's VF settings (ip link show PF); the VF must be a VF of an SR-IOV PF, never a PF or a plain NIC",
+            detail: .none),
+        KnownFailure(
             id: "no-such-device",
             pattern: #"[Nn]o such (host )?device|Device .* not found: could not access /sys/bus/pci/devices"#,
             cause:

@@ -7,11 +7,11 @@ struct CapsCommand: ParsableCommand {
         commandName: "caps",
         abstract: "Report whether the host can do passthrough (VDSM's hostPassthrough) and the evidence.",
         discussion: """
-            hostPassthrough is true when the kernel command line enables an IOMMU (intel_iommu=on, \
-            amd_iommu=on or iommu=on), as the feature page says; the other lines are the stronger \
-            evidence: IOMMU groups, an IOMMU registered under /sys/class/iommu, /dev/vfio/vfio, the \
-            vfio-pci driver. A libvirt source cannot see the command line; libvirt's own IOMMU answer \
-            is used instead.
+            hostPassthrough is true when the source shows the IOMMU at work: IOMMU groups, or an IOMMU \
+            registered under /sys/class/iommu (AMD hosts need no command-line flag); the evidence is \
+            printed under it, and the kernel command line (intel_iommu=on, amd_iommu=on, iommu=on) \
+            beside it. Every fact comes from the chosen source or is reported unknown. Without a host \
+            source (and without LIBVIRT_DEFAULT_URI), this host is read (--sysfs /).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -23,8 +23,8 @@ struct CapsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let capabilities = HostCapabilities(inventory: try host.loadInventory())
-            print(format == .json ? capabilities.json() : capabilities.text(), terminator: format == .json ? "\n" : "")
+            let capabilities = HostCapabilities(inventory: try host.loadInventory(thisHost: true))
+            try StandardOutput.write(format == .json ? capabilities.json() + "\n" : capabilities.text())
         }
     }
 }

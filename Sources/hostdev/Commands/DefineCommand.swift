@@ -35,13 +35,15 @@ struct DefineCommand: ParsableCommand {
             }
             let result = try arguments.run(virtType: DomainTypes.preferred(on: connection))
             guard let xml = result.xmlString else { return }
+            let stored: String?
             do throws(LibvirtError) {
                 let domain = try connection.defineDomain(xml: xml, validate: true)
                 print("defined \(domain.name) \(try domain.uuid())")
-                if printXML { print(try domain.xmlDescription(inactive: true), terminator: "") }
+                stored = printXML ? try domain.xmlDescription(inactive: true) : nil
             } catch {
                 throw CommandFailure.host(error.description)
             }
+            if let stored { try StandardOutput.write(stored) }
         }
     }
 }

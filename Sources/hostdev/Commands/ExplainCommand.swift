@@ -32,7 +32,7 @@ struct ExplainCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.usage(error.description)
             }
-            print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
         }
     }
 }

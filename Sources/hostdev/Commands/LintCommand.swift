@@ -17,7 +17,7 @@ struct LintCommand: ParsableCommand {
             need a host source for the checks against the host. Exit 0 when clean, 1 on any error, 2 when \
             the lint could not run (bad arguments, a bad --snapshot), 3 when libvirt or the sysfs tree \
             failed. Files in a directory that are not regular files (named pipes, devices) are passed \
-            over with a note. Rules: \(LintRules.ids.joined(separator: ", ")).
+            over with a note. Rules: \(RuleCatalogue.ids.joined(separator: ", ")).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
@@ -42,11 +42,18 @@ struct LintCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Print what a rule checks and why, then exit.", valueName: "id"))
     var explain: String?
 
+    @Flag(
+        name: .customLong("list-rules"),
+        help: "Print every rule: what it checks, the commands that apply it, its exit code; then exit.")
+    var listRules = false
+
     func validate() throws {
-        for id in ids(select) + ids(ignore) + (explain.map { [$0] } ?? []) where !LintRules.ids.contains(id) {
-            throw ValidationError("unknown rule '\(id)'; rules: \(LintRules.ids.joined(separator: ", "))")
+        for id in ids(select) + ids(ignore) + (explain.map { [$0] } ?? []) where !RuleCatalogue.ids.contains(id) {
+            throw ValidationError("unknown rule '\(id)'; rules: \(RuleCatalogue.ids.joined(separator: ", "))")
         }
-        if explain == nil && paths.isEmpty { throw ValidationError("give at least one path ('-' for standard input)") }
+        if explain == nil && !listRules && paths.isEmpty {
+            throw ValidationError("give at least one path ('-' for standard input)")
+        }
     }
 
     private func ids(_ list: String?) -> [String] {
@@ -62,13 +69,18 @@ struct LintCommand: ParsableCommand {
     /// Runs the lint; returns whether any error was found.
     private func execute() throws -> Bool {
         if let explain {
-            print(LintRules.explain(explain) ?? "")
+            try StandardOutput.write((RuleCatalogue.explain(explain) ?? "") + "\n")
+            return false
+        }
+        if listRules {
+            try StandardOutput.write(RuleCatalogue.tableMarkdown)
             return false
         }
         let selected = Set(ids(select))
         let ignored = Set(ids(ignore))
         var schema: RelaxNGSchema?
-        if (selected.isEmpty || selected.contains(LintRules.schemaID)) && !ignored.contains(LintRules.schemaID) {
+        if (selected.isEmpty || selected.contains(RuleCatalogue.schemaID)) && !ignored.contains(RuleCatalogue.schemaID)
+        {
             do throws(XMLError) {
                 schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
             } catch {
@@ -89,9 +101,9 @@ struct LintCommand: ParsableCommand {
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
-        case .text: print(report.text(color: isatty(1) == 1), terminator: "")
-        case .json: print(report.json())
-        case .sarif: print(report.sarif())
+        case .text: try StandardOutput.write(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) })
+        case .json: try StandardOutput.write(report.json() + "\n")
+        case .sarif: try StandardOutput.write(report.sarif() + "\n")
         }
         return report.hasErrors
     }

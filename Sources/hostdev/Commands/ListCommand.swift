@@ -30,7 +30,7 @@ struct ListCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.usage(error.description)
             }
-            print(format == .json ? listing.vdsmJSON() : listing.table(), terminator: format == .json ? "\n" : "")
+            try StandardOutput.write(format == .json ? listing.vdsmJSON() + "\n" : listing.table())
         }
     }
 }

@@ -1,91 +1,56 @@
 import ArgumentParser
 import Hostdev
-import Libvirt
 
 /// `hostdev reattach`: give devices back to their host drivers, through libvirt.
 struct ReattachCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reattach",
         abstract: "Give devices back to the host (virNodeDeviceReset, then virNodeDeviceReAttach).",
-        discussion: "The reset first avoids the classic hang of a device returned in the state a guest left it.")
+        discussion: """
+            Refuses, before any change, a device that is not bound to vfio-pci or pci-stub (the host's \
+            own driver has it), one whose binding the source does not show, and one a running domain \
+            holds; --force overrides the binding guards only. The reset first avoids the classic hang of a \
+            device returned in the state a guest left it.
+            """)
 
     @OptionGroup var devices: DeviceArguments
     @Flag(name: .customLong("no-reset"), help: "Skip the device reset before reattaching.")
     var noReset = false
+    @Flag(help: "Reattach even a device not bound to vfio-pci or pci-stub (or whose binding cannot be read).")
+    var force = false
+    @Flag(name: .customLong("dry-run"), help: "Check and say what would happen; change nothing.")
+    var dryRun = false
 
     func run() throws {
         try reportingFailures {
             let names = try devices.parsed()
-            let session = try AssignmentSession(uri: devices.connect)
-            var refused: [String] = []
-            for name in names {
-                refused += DeviceAssignment.refusals(
-                    reattaching: try session.device(name), inventory: session.inventory
-                )
-                .map(\.description)
+            let lines = try AssignmentFailure.mapping {
+                () throws(AssignmentError) in
+                try AssignmentSession(uri: devices.connect).reattach(
+                    names, reset: !noReset, force: force, dryRun: dryRun)
             }
-            guard refused.isEmpty else { throw CommandFailure.refused(refused.joined(separator: "\nhostdev: ")) }
-            for name in names {
-                try session.perform("reattach \(name)") { () throws(LibvirtError) in
-                    try DeviceAssignment.reattach(name.description, reset: !noReset, on: session.connection)
-                }
-                print("reattached \(name)\(noReset ? "" : " (reset first)")")
-            }
+            for line in lines { print(line) }
         }
     }
 }
 
-/// A read-write connection and the host's inventory, for detach and reattach.
-struct AssignmentSession {
-    let connection: Connection
-    let inventory: HostInventory
-    let uri: String
-
-    init(uri: String?) throws {
-        do throws(LibvirtError) {
-            connection = try Connection(uri: uri)
-            self.uri = try connection.uri
+/// Turns the library's assignment errors into exit codes.
+enum AssignmentFailure {
+    static func mapping<T>(host: HostOptions? = nil, _ body: () throws(AssignmentError) -> T) throws -> T {
+        do throws(AssignmentError) {
+            return try body()
         } catch {
-            throw CommandFailure.host(error.description)
-        }
-        var loaded: HostInventory
-        do throws(InventoryError) {
-            loaded = try InventorySource.libvirt(uri: uri).load()
-            // libvirt cannot tell what the host uses; on a local connection /sys can.
-            if Self.isLocal(self.uri), let live = try? InventorySource.sysfs(root: "/").load() {
-                var facts = loaded.facts
-                facts.hostUse = live.facts.hostUse
-                loaded = HostInventory(
-                    devices: loaded.devices, domains: loaded.domains, facts: facts, origin: loaded.origin)
+            switch error {
+            case .refused(let findings):
+                throw CommandFailure.refused(
+                    findings.map { finding in
+                        var text = finding.message
+                        if RuleCatalogue.yieldsToForce(finding.rule) { text += " (--force overrides this guard)" }
+                        if let fixIt = finding.fixIt { text += "\n  fix: " + FixItText.render(fixIt, host: host) }
+                        return text
+                    }.joined(separator: "\nhostdev: "))
+            case .host(let message): throw CommandFailure.host(message)
             }
-        } catch {
-            throw CommandFailure.host(error.description)
-        }
-        inventory = loaded
-    }
-
-    /// qemu:///system and friends run on this host; test:// and remote URIs do not.
-    static func isLocal(_ uri: String) -> Bool {
-        guard let scheme = uri.split(separator: ":").first else { return false }
-        return !scheme.contains("+") && scheme != "test" && (uri.hasPrefix(scheme + ":///"))
-    }
-
-    func device(_ name: DeviceName) throws -> HostDevice {
-        guard let device = inventory.device(named: name) else {
-            throw CommandFailure.refused("\(name) is not a device on \(uri)")
-        }
-        return device
-    }
-
-    func perform(_ what: String, _ body: () throws(LibvirtError) -> Void) throws {
-        do throws(LibvirtError) {
-            try body()
-        } catch {
-            if error.code == .noSupport {
-                throw CommandFailure.host(
-                    "cannot \(what): the connection \(uri) does not support it (\(error.message))")
-            }
-            throw CommandFailure.host("cannot \(what): \(error.description)")
         }
     }
 }

@@ -19,7 +19,7 @@ struct SnapshotCommand: ParsableCommand {
             do throws(AtomicFile.WriteError) {
                 try SnapshotWriter.write(inventory, to: output)
             } catch {
-                throw CommandFailure.host(error.description)
+                throw CommandFailure.writing(error)
             }
             printError("wrote \(inventory.devices.count) devices and \(inventory.domains.count) domains to \(output)")
         }

@@ -14,6 +14,16 @@ enum CommandFailure: Error {
     /// 3: the host or libvirt failed.
     case host(String)
 
+    /// A file that could not be written: 1 when refused for what it is, 2 when an input to edit is not
+    /// there, 3 when a call failed.
+    static func writing(_ error: AtomicFile.WriteError) -> CommandFailure {
+        switch error.code {
+        case .refused: .refused(error.description)
+        case .notFound: .usage(error.description)
+        case .failed: .host(error.description)
+        }
+    }
+
     var exitCode: Int32 {
         switch self {
         case .refused: 1

@@ -5,9 +5,11 @@ import Hostdev
 /// Every part is escaped for the terminal (``TerminalText``): a control character in a file name,
 /// a device string or a message can neither drive the terminal nor start a line of its own.
 enum DiagnosticText {
-    static func render(_ diagnostic: Diagnostic) -> String {
+    static func render(_ diagnostic: Diagnostic, host: HostOptions? = nil) -> String {
         var text = TerminalText.escaped(diagnostic.description)
-        if let fixIt = diagnostic.fixIt { text += "\n  fix: " + TerminalText.escaped(fixIt) }
+        if let fixIt = diagnostic.fixIt {
+            text += "\n  fix: " + TerminalText.escapedLines(FixItText.render(fixIt, host: host))
+        }
         for note in diagnostic.notes { text += "\n  note: " + TerminalText.escaped(note) }
         return text
     }

@@ -33,13 +33,18 @@ struct HostOptions: ParsableArguments {
 
     /// The selected source, or libvirt's default connection when `LIBVIRT_DEFAULT_URI` names one.
     var sourceOrDefault: InventorySource? {
-        source ?? (getenv("LIBVIRT_DEFAULT_URI") != nil ? .libvirt(uri: nil) : nil)
+        source ?? InventorySource.unnamed(environment: environment, thisHost: false)
+    }
+
+    private var environment: [String: String] {
+        getenv("LIBVIRT_DEFAULT_URI").map { ["LIBVIRT_DEFAULT_URI": String(cString: $0)] } ?? [:]
     }
 
     /// Loads the inventory, exiting with code 2 when no source was given or the snapshot file is
     /// bad, and 3 when libvirt or the sysfs tree fails.
-    func loadInventory() throws -> HostInventory {
-        guard let selected = sourceOrDefault else {
+    /// With `thisHost`, no source and no `LIBVIRT_DEFAULT_URI` mean this host (`--sysfs /`).
+    func loadInventory(thisHost: Bool = false) throws -> HostInventory {
+        guard let selected = source ?? InventorySource.unnamed(environment: environment, thisHost: thisHost) else {
             throw CommandFailure.usage(
                 "this needs a host: pass --connect URI, --sysfs ROOT or --snapshot FILE (or set LIBVIRT_DEFAULT_URI)")
         }

@@ -10,9 +10,14 @@ import LibXML
 struct TransformArguments: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
-            "Domain XML to change ('-' for standard input); without it a minimal domain is built.",
+            "Domain XML to change; without it (or with '-') the domain is read from standard input.",
             valueName: "domain.xml"))
     var domain: String?
+
+    @Flag(
+        name: .customLong("new"),
+        help: "Build a minimal domain from --vm-create alone instead of reading one (no file, no standard input).")
+    var newDomain = false
 
     @Option(
         name: .customLong("vm-create"),
@@ -30,35 +35,67 @@ struct TransformArguments: ParsableArguments {
     @Flag(name: .customLong("no-schema"), help: "Skip checking the input and the result against libvirt's schema.")
     var noSchema = false
 
+    @Flag(
+        name: .customLong("full-schema"),
+        help: "Check the whole input and result against the whole domain.rng (by default, the elements written).")
+    var fullSchema = false
+
+    @Flag(
+        name: .customLong("input-from-libvirt"),
+        help: "The domain is libvirt's own output (virsh dumpxml): never check it against the schema.")
+    var inputFromLibvirt = false
+
     @Option(help: ArgumentHelp("'json': write the whole plan to stderr instead of text findings.", valueName: "json"))
     var report: ReportFormat?
 
     enum ReportFormat: String, ExpressibleByArgument { case json }
 
     func validate() throws {
+        if newDomain && domain != nil { throw ValidationError("give a domain file or --new, not both") }
+        if newDomain { return }
+        if domain == nil && vmCreate == "-" {
+            throw ValidationError(
+                "--vm-create - takes standard input, where the domain is read from: name the domain file, or pass --new"
+            )
+        }
         if domain == "-" && vmCreate == "-" {
             throw ValidationError("only one of the domain and --vm-create can be '-'")
         }
+        if noSchema && fullSchema { throw ValidationError("give --no-schema or --full-schema, not both") }
+        if domain == nil && isatty(0) == 1 {
+            throw ValidationError(
+                "no domain: name a domain file, pipe one on standard input, or pass --new to build a minimal domain "
+                    + "from --vm-create")
+        }
     }
 
-    /// Reads the inputs, runs the transform, prints the findings; exits 1 when refused.
-    func run(virtType: String = "kvm") throws -> TransformResult {
+    /// Where the domain comes from: a file, `-` for standard input, or `nil` with `--new`.
+    var domainSource: String? { newDomain ? nil : domain ?? "-" }
+
+    /// Reads the inputs, runs the transform, prints the findings; exits 1 when refused. `readDomain`
+    /// reads the domain file (by default, ``InputFile/read(_:limit:)``).
+    func run(virtType: String = "kvm", readDomain: (String) throws -> [UInt8] = readDomainFile) throws
+        -> TransformResult
+    {
         let request = try readRequest()
         let inventory = request.hostDevices.isEmpty && host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let bytes: [UInt8]?
-        if let domain {
-            do throws(XMLError) {
-                bytes = try InputFile.read(domain)
-            } catch {
-                throw CommandFailure.usage(error.description)
+        if let domain = domainSource {
+            bytes = try readDomain(domain)
+            if bytes?.isEmpty == true {
+                throw CommandFailure.usage(
+                    domain == "-"
+                        ? "-: standard input is empty: pipe a domain, name a domain file, or pass --new"
+                        : "\(domain): the file is empty")
             }
         } else {
             bytes = nil
         }
-        var schema: RelaxNGSchema?
+        var schema: DomainSchemaCheck?
         if !noSchema {
             do throws(XMLError) {
-                schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
+                schema = try DomainSchemaCheck(
+                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt)
             } catch {
                 throw CommandFailure.usage(error.description)
             }
@@ -66,15 +103,15 @@ struct TransformArguments: ParsableArguments {
         let result: TransformResult
         do throws(TransformError) {
             result = try PassthroughTransform.run(
-                domainXML: bytes, source: domain ?? "vm-create", request: request, inventory: inventory,
-                options: TransformOptions(includeGroup: includeGroup, virtType: virtType, schema: schema))
+                domainXML: bytes, source: domainSource ?? "vm-create", request: request, inventory: inventory,
+                options: TransformOptions(includeGroup: includeGroup, virtType: virtType, schemaCheck: schema))
         } catch {
             throw CommandFailure.usage(error.description)
         }
         if report == .json {
             printError(result.report.json())
         } else {
-            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic)) }
+            for diagnostic in result.diagnostics { printError(DiagnosticText.render(diagnostic, host: host)) }
         }
         guard result.succeeded else {
             let count = result.diagnostics.filter { $0.severity == .error }.count
@@ -99,20 +136,19 @@ struct TransformArguments: ParsableArguments {
     }
 }
 
+/// Reads a domain file (or `-`, standard input); unreadable or too large is bad input.
+func readDomainFile(_ path: String) throws -> [UInt8] {
+    do throws(XMLError) {
+        return try InputFile.read(path)
+    } catch {
+        throw CommandFailure.usage(error.description)
+    }
+}
+
 /// Reads an input file or standard input with a size bound.
 enum InputFile {
     static func read(_ path: String, limit: Int = ParseLimits.standard.maxBytes) throws(XMLError) -> [UInt8] {
         let document = try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: limit))
         return document
-    }
-}
-
-/// Writes bytes to standard output, whole.
-func writeStandardOutput(_ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let count = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-        if count <= 0 { return }
-        offset += count
     }
 }

@@ -2,6 +2,7 @@
 enum SysfsFacts {
     static func read(tree: SysfsTree, devices: [HostDevice]) throws(InventoryError) -> HostFacts {
         var facts = HostFacts()
+        facts.sourceRoot = tree.root.isEmpty ? "/" : tree.root
         facts.kernelCommandLine = try tree.text("proc/cmdline")
         facts.registeredIOMMUs = try tree.list("sys/class/iommu")
         facts.vfioContainerPresent = tree.exists("dev/vfio/vfio")
@@ -12,24 +13,69 @@ enum SysfsFacts {
             nodes[group] = node
         }
         facts.vfioGroupNodes = nodes
+        facts.vfioIOMMUType1Loaded = tree.exists("sys/module/vfio_iommu_type1")
         if let value = try tree.text("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts") {
             facts.allowUnsafeInterrupts = value == "Y" || value == "1"
         }
-        facts.interruptRemapping = try interruptRemapping(tree: tree, commandLine: facts.kernelCommandLine)
+        (facts.interruptRemapping, facts.interruptRemappingEvidence) = try interruptRemapping(
+            tree: tree, commandLine: facts.kernelCommandLine)
+        facts.hypervisor = try hypervisor(tree: tree)
         facts.accounts = try accounts(tree: tree)
+        facts.configuredQEMUUser = try qemuUser(tree: tree)
         facts.hostUse = try HostUse.read(tree: tree)
         return facts
     }
 
     /// On when the kernel routes interrupts through the remapping table (`IR-` in /proc/interrupts),
-    /// off when the command line turns it off, unknown otherwise.
-    private static func interruptRemapping(tree: SysfsTree, commandLine: String?) throws(InventoryError) -> Bool? {
+    /// off when the command line turns it off, unknown otherwise; with what was read.
+    private static func interruptRemapping(tree: SysfsTree, commandLine: String?) throws(InventoryError) -> (
+        Bool?, String?
+    ) {
         let words = commandLine?.split(separator: " ").map(String.init) ?? []
-        if words.contains("intremap=off") || words.contains("nointremap") { return false }
-        if let interrupts = try tree.text("proc/interrupts") {
-            if interrupts.contains("IR-PCI-MSI") || interrupts.contains("IR-IO-APIC") { return true }
+        if words.contains("intremap=off") || words.contains("nointremap") {
+            return (false, "the kernel command line turns it off (intremap=off or nointremap)")
+        }
+        guard let interrupts = try tree.text("proc/interrupts") else { return (nil, nil) }
+        if ["IR-PCI-MSI", "IR-IO-APIC", "AMD-IR", "INTEL-IR"].contains(where: { interrupts.contains($0) }) {
+            return (true, "/proc/interrupts shows IR- (remapped) interrupts")
+        }
+        return (nil, "no IR- entries in /proc/interrupts")
+    }
+
+    /// The DMI vendors and products of hypervisors, as systemd-detect-virt knows them.
+    static let hypervisorVendors = [
+        "QEMU", "KVM", "VMware", "innotek GmbH", "VirtualBox", "Xen", "Microsoft Corporation", "Amazon EC2",
+        "Google", "Parallels", "Bochs", "BHYVE", "OpenStack", "Firecracker",
+    ]
+
+    /// Whether the root is a virtual machine: the CPU's `hypervisor` flag, or a hypervisor's DMI names.
+    private static func hypervisor(tree: SysfsTree) throws(InventoryError) -> String? {
+        let cpuinfo = try tree.text("proc/cpuinfo") ?? ""
+        for line in cpuinfo.split(separator: "\n") where line.hasPrefix("flags") {
+            if line.split(separator: " ").contains("hypervisor") {
+                return "/proc/cpuinfo: the CPU has the hypervisor flag"
+            }
+        }
+        let vendor = try tree.text("sys/class/dmi/id/sys_vendor") ?? ""
+        let product = try tree.text("sys/class/dmi/id/product_name") ?? ""
+        for name in hypervisorVendors where vendor.hasPrefix(name) || product.hasPrefix(name) {
+            if name == "Microsoft Corporation" && !product.hasPrefix("Virtual Machine") { continue }
+            return "DMI: \(vendor) \(product)"
         }
         return nil
+    }
+
+    /// `user = "…"` in `etc/libvirt/qemu.conf`, the last one set (as libvirt reads it).
+    static func qemuUser(tree: SysfsTree) throws(InventoryError) -> String? {
+        var user: String?
+        for line in (try tree.text("etc/libvirt/qemu.conf") ?? "").split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingSpaces == "user" else { continue }
+            let value = parts[1].trimmingSpaces.dropFirst()
+            guard parts[1].trimmingSpaces.hasPrefix("\""), let end = value.firstIndex(of: "\"") else { continue }
+            user = String(value[..<end])
+        }
+        return user
     }
 
     private static func accounts(tree: SysfsTree) throws(InventoryError) -> Accounts? {

@@ -100,6 +100,11 @@ struct SysfsTree {
 
     /// A file's text, trimmed; `nil` when it does not exist; an error when it exists but cannot be read.
     func text(_ relative: String) throws(InventoryError) -> String? {
+        try bytes(relative, limit: Self.maxFileBytes).map { String(decoding: $0, as: UTF8.self).trimmed }
+    }
+
+    /// A file's first `limit` bytes; `nil` when it does not exist.
+    func bytes(_ relative: String, limit: Int) throws(InventoryError) -> [UInt8]? {
         let real = try resolve(relative)
         let path = absolute(real)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -110,7 +115,7 @@ struct SysfsTree {
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
-        while bytes.count <= Self.maxFileBytes {
+        while bytes.count < limit {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -120,7 +125,7 @@ struct SysfsTree {
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        return String(decoding: bytes.prefix(Self.maxFileBytes), as: UTF8.self).trimmed
+        return Array(bytes.prefix(limit))
     }
 
     /// A hexadecimal file (`0x10de`).

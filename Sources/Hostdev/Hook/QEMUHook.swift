@@ -1,0 +1,219 @@
+import LibXML
+
+/// libvirt's QEMU hook (`/etc/libvirt/hooks/qemu.d/hostdev NAME OPERATION SUB-OPERATION EXTRA`,
+/// the domain XML on stdin) for the domains hostdev marked non-migratable:
+///
+/// - `prepare begin`: the passthrough rules against this host (every device present and
+///   assignable, IOMMU groups complete, no device another running domain holds, none the host
+///   itself uses, vfio-pci loaded); then each `managed='no'` PCI hostdev, hostdev interface and
+///   group placeholder is bound to vfio-pci as libvirt binds `managed='yes'` devices. Any refusal
+///   stops the start before anything is touched; a failed bind gives back what was bound.
+/// - `release end`: the devices the hook bound go back to the host (reset where the kernel offers
+///   it), never one another running domain holds.
+/// - `migrate begin`: refused (the domain is not migratable).
+///
+/// Domains without the marker, `managed='yes'` devices (libvirt binds those itself) and every other
+/// operation are left alone. The hook never calls libvirt (the daemon waits for it): running
+/// domains come from libvirt's status files under `/run/libvirt/qemu`.
+public struct QEMUHook: Sendable {
+    /// The root of the host's files (`/`; a fake tree in tests): `sys/`, `proc/`, `run/`.
+    public var root: String
+    /// How attributes are written; sysfs files under `root` unless replaced.
+    public var writer: any SysfsAttributeWriter
+
+    /// The rules evaluated before detaching (the host rules of the linter that refuse).
+    public static let ruleIDs: Set<String> = [
+        "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
+        "owned-by-other-domain",
+    ]
+
+    /// A hook for the host under `root`.
+    public init(root: String = "/", writer: (any SysfsAttributeWriter)? = nil) {
+        self.root = root
+        self.writer = writer ?? SysfsAttributeFiles(root: root)
+    }
+
+    /// What a hook run did: its exit status, its messages (for stderr) and the devices it changed.
+    public struct Outcome: Sendable, Equatable {
+        /// 0 done or nothing to do, 1 refused or failed (libvirt stops the start), 2 bad input,
+        /// 3 the host could not be read.
+        public var exitCode: Int32
+        /// One line each, for stderr.
+        public var messages: [String]
+        /// The devices bound to vfio-pci (prepare) or given back (release), in order.
+        public var changed: [String]
+
+        /// Creates an outcome.
+        public init(exitCode: Int32, messages: [String], changed: [String]) {
+            self.exitCode = exitCode
+            self.messages = messages
+            self.changed = changed
+        }
+    }
+
+    /// Runs the hook for one invocation.
+    /// - Parameters:
+    ///   - domain: the domain's name (libvirt's first argument).
+    ///   - operation, subOperation: `prepare`/`begin`, `release`/`end`, …
+    ///   - domainXML: the domain XML libvirt gives on stdin.
+    public func run(domain: String, operation: String, subOperation: String, domainXML: [UInt8]) -> Outcome {
+        switch (operation, subOperation) {
+        case ("prepare", "begin"), ("release", "end"), ("migrate", "begin"): break
+        default: return Outcome(exitCode: 0, messages: [], changed: [])
+        }
+        let document: XMLDocument
+        do throws(XMLError) {
+            document = try XMLDocument(parsing: domainXML, source: "domain '\(domain)'")
+        } catch {
+            return Outcome(exitCode: 2, messages: [error.description], changed: [])
+        }
+        let root = document.root
+        guard root.name == "domain", MigrationMarker.isMarkedNonMigratable(root) else {
+            return Outcome(exitCode: 0, messages: [], changed: [])
+        }
+        switch operation {
+        case "prepare": return prepare(domain: domain, root: root, xml: domainXML)
+        case "release": return release(domain: domain)
+        default:
+            return Outcome(
+                exitCode: 1, messages: ["domain '\(domain)' is marked non-migratable: it has host devices"],
+                changed: [])
+        }
+    }
+
+    /// The PCI devices the hook detaches: `managed='no'` hostdevs and interfaces, and placeholders.
+    static func devices(of root: XMLNode) -> (addresses: [PCIAddress], problems: [String]) {
+        var addresses: [PCIAddress] = []
+        for element in HostdevElement.all(in: root) where element.managed != "yes" {
+            guard element.mode == nil || element.mode == "subsystem", element.type == "pci" else { continue }
+            if case .pci(let address) = element.source, !addresses.contains(address) { addresses.append(address) }
+        }
+        var problems: [String] = []
+        let marker = MigrationMarker.find(in: root)
+        for element in marker?.elements(named: MigrationMarker.placeholderName) ?? [] {
+            let value = element.attribute("device") ?? ""
+            do throws(AddressError) {
+                guard let address = try DeviceName(value).pciAddress else {
+                    problems.append("placeholder '\(value)' is not a PCI device")
+                    continue
+                }
+                if !addresses.contains(address) { addresses.append(address) }
+            } catch {
+                problems.append("placeholder '\(value)': \(error)")
+            }
+        }
+        return (addresses, problems)
+    }
+
+    private func prepare(domain: String, root: XMLNode, xml: [UInt8]) -> Outcome {
+        func refused(_ reasons: [String]) -> Outcome {
+            Outcome(exitCode: 1, messages: reasons.map { "domain '\(domain)' refused: \($0)" }, changed: [])
+        }
+        let (addresses, problems) = Self.devices(of: root)
+        guard !addresses.isEmpty || !problems.isEmpty else { return Outcome(exitCode: 0, messages: [], changed: []) }
+        let inventory: HostInventory
+        do {
+            let host = try SysfsSource.load(root: self.root)
+            let running = try RunningDomains.read(root: self.root, excluding: domain)
+            inventory = HostInventory(devices: host.devices, domains: running, facts: host.facts, origin: host.origin)
+        } catch let error as InventoryError {
+            return Outcome(exitCode: 3, messages: ["cannot read the host: \(error)"], changed: [])
+        } catch {
+            return refused(["\(error)"])
+        }
+        var reasons = problems
+        let report = Linter(schema: nil, inventory: inventory, select: Self.ruleIDs).lint(xml: xml, source: domain)
+        reasons += report.diagnostics.filter { $0.severity == .error }.map { "\($0.message) [\($0.rule)]" }
+        for address in addresses {
+            guard let device = inventory.device(at: address) else {
+                if !reasons.contains(where: { $0.contains(address.nodeDeviceName) }) {
+                    reasons.append("\(address.nodeDeviceName) is not on this host")
+                }
+                continue
+            }
+            reasons += DeviceAssignment.refusals(detaching: device, inventory: inventory, force: false)
+                .filter { $0.rule == "host-device-in-use" }.map(\.message)
+        }
+        let binding = StubBinding(root: self.root, writer: writer)
+        if !binding.stubLoaded {
+            reasons.append("the vfio-pci driver is not loaded (modprobe vfio-pci)")
+        }
+        guard reasons.isEmpty else { return refused(reasons) }
+        return bind(addresses, domain: domain, binding: binding)
+    }
+
+    /// Binds every device, recording each before it is touched; on a failure gives back what was
+    /// bound and restores the record.
+    private func bind(_ addresses: [PCIAddress], domain: String, binding: StubBinding) -> Outcome {
+        var bound: [PCIAddress] = []
+        var previous: HookRecord?
+        do throws(HookFailure) {
+            previous = try HookRecord.read(root: root, domain: domain)
+            var record = previous ?? HookRecord(devices: [])
+            for address in addresses {
+                let driver = try binding.driver(of: address)
+                if driver == StubBinding.stub { continue }
+                if !record.devices.contains(where: { $0.address == address }) {
+                    record.devices.append((address, driver))
+                    try record.write(root: root, domain: domain)
+                }
+                bound.append(address)
+                try binding.bind(address)
+            }
+        } catch {
+            var messages = ["domain '\(domain)': \(error)"]
+            for address in bound.reversed() {
+                do throws(HookFailure) {
+                    try binding.giveBack(address)
+                } catch {
+                    messages.append("domain '\(domain)': giving \(address.nodeDeviceName) back: \(error)")
+                }
+            }
+            // Every device went back: the record is what it was. Otherwise it keeps them for release.
+            if messages.count == 1 {
+                do throws(HookFailure) {
+                    if let previous {
+                        try previous.write(root: root, domain: domain)
+                    } else {
+                        HookRecord.remove(root: root, domain: domain)
+                    }
+                } catch {
+                    messages.append("domain '\(domain)': \(error)")
+                }
+            }
+            return Outcome(exitCode: 1, messages: messages, changed: [])
+        }
+        return Outcome(exitCode: 0, messages: [], changed: bound.map(\.nodeDeviceName))
+    }
+
+    private func release(domain: String) -> Outcome {
+        let record: HookRecord?
+        let running: [HostDomain]
+        do throws(HookFailure) {
+            record = try HookRecord.read(root: root, domain: domain)
+            running = try RunningDomains.read(root: root, excluding: domain)
+        } catch {
+            return Outcome(exitCode: 1, messages: ["domain '\(domain)': \(error)"], changed: [])
+        }
+        guard let record else { return Outcome(exitCode: 0, messages: [], changed: []) }
+        let binding = StubBinding(root: root, writer: writer)
+        var messages: [String] = []
+        var changed: [String] = []
+        for (address, _) in record.devices {
+            if let holder = running.first(where: { $0.hostdevSources.contains(.pci(address)) }) {
+                messages.append(
+                    "domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: running domain '\(holder.name)' holds it"
+                )
+                continue
+            }
+            do throws(HookFailure) {
+                try binding.giveBack(address)
+                changed.append(address.nodeDeviceName)
+            } catch {
+                messages.append("domain '\(domain)': \(error)")
+            }
+        }
+        HookRecord.remove(root: root, domain: domain)
+        return Outcome(exitCode: messages.isEmpty ? 0 : 1, messages: messages, changed: changed)
+    }
+}

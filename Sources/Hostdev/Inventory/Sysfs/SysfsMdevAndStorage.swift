@@ -1,0 +1,75 @@
+/// What a sysfs read adds beyond PCI, USB, SCSI and net devices: each parent's mediated-device
+/// types (`mdev_supported_types/ID/{name,available_instances,device_api,description}`), the
+/// existing mediated devices (`/sys/bus/mdev/devices/UUID`), and the `scsi_generic` and block
+/// children of SCSI devices (`/sys/class/scsi_generic/sgN`, `/sys/class/block/sdX`), named as
+/// libvirt names them (`mdev_UUID`, `scsi_generic_sgN`, `block_sdX`).
+enum SysfsMdevAndStorage {
+    static func read(tree: SysfsTree, into devices: inout [HostDevice]) throws(InventoryError) {
+        var pciByPath: [String: Int] = [:]
+        for index in devices.indices {
+            guard let address = devices[index].pci?.address else { continue }
+            let base = "sys/bus/pci/devices/" + address.description
+            pciByPath[try tree.resolve(base)] = index
+            devices[index].mdevTypes = try mdevTypes(tree: tree, base: base + "/mdev_supported_types")
+        }
+        for uuid in try tree.list("sys/bus/mdev/devices") {
+            let base = "sys/bus/mdev/devices/" + uuid
+            guard UUIDText.isValid(uuid), uuid.count == 36 else {
+                throw InventoryError(.malformed, "\(tree.absolute(base)) is not named by a UUID")
+            }
+            let path = try tree.resolve(base)
+            let parent = pciByPath[String(path.split(separator: "/").dropLast().joined(separator: "/"))]
+            var device = HostDevice(
+                name: MdevDetails.nodeDeviceName(uuid: uuid),
+                parent: parent.map { devices[$0].name } ?? "computer", capability: "mdev",
+                driver: try tree.linkName(base + "/driver"))
+            device.mdev = MdevDetails(
+                uuid: uuid.lowercased(), type: try tree.linkName(base + "/mdev_type"),
+                iommuGroup: try tree.linkName(base + "/iommu_group").flatMap { Int($0) })
+            devices.append(device)
+        }
+        var scsiByPath: [String: String] = [:]
+        for device in devices {
+            guard let scsi = device.scsi else { continue }
+            scsiByPath[try tree.resolve("sys/bus/scsi/devices/\(scsi.host):\(scsi.bus):\(scsi.target):\(scsi.unit)")] =
+                device.name
+        }
+        for name in try tree.list("sys/class/scsi_generic") {
+            let link = "sys/class/scsi_generic/\(name)/device"
+            guard tree.exists(link), let parent = scsiByPath[try tree.resolve(link)] else { continue }
+            var device = HostDevice(name: "scsi_generic_" + name, parent: parent, capability: "scsi_generic")
+            device.genericCharDevice = "/dev/" + name
+            devices.append(device)
+        }
+        for name in try tree.list("sys/class/block") {
+            let link = "sys/class/block/\(name)/device"
+            guard tree.exists(link) else { continue }
+            let scsiPath = try tree.resolve(link)
+            guard let parent = scsiByPath[scsiPath] else { continue }
+            var device = HostDevice(name: "block_" + name, parent: parent, capability: "storage")
+            device.storage = StorageDetails(
+                block: "/dev/" + name, model: try tree.text(scsiPath + "/model").flatMap(nonEmpty),
+                vendor: try tree.text(scsiPath + "/vendor").flatMap(nonEmpty))
+            devices.append(device)
+        }
+    }
+
+    private static func mdevTypes(tree: SysfsTree, base: String) throws(InventoryError) -> [MdevType] {
+        var types: [MdevType] = []
+        for id in try tree.list(base) {
+            let directory = base + "/" + id
+            guard let text = try tree.text(directory + "/available_instances"), let available = Int(text) else {
+                throw InventoryError(.malformed, "\(tree.absolute(directory))/available_instances is not a number")
+            }
+            types.append(
+                MdevType(
+                    id: id, name: try tree.text(directory + "/name").flatMap(nonEmpty),
+                    deviceAPI: try tree.text(directory + "/device_api").flatMap(nonEmpty),
+                    availableInstances: available,
+                    description: try tree.text(directory + "/description").flatMap(nonEmpty)))
+        }
+        return types
+    }
+
+    private static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+}

@@ -1,0 +1,49 @@
+internal import CXattr
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Copying a file's extended attributes (`user.*`, and as root `trusted.*`, `security.*`, ACLs) to
+/// another file: every one, or an error naming the one that could not be copied.
+enum ExtendedAttributes {
+    static func copy(from source: Int32, to target: Int32, path: String) throws(AtomicFile.WriteError) {
+        for name in try names(of: source, path) {
+            let value = try value(of: name, in: source, path)
+            let result = value.withUnsafeBytes { fsetxattr(target, name, $0.baseAddress, $0.count, 0) }
+            guard result == 0 else {
+                throw WriteSyscalls.failure("cannot keep its extended attribute \(name)", path, .refused)
+            }
+        }
+    }
+
+    /// The attribute names, none where the file system has no extended attributes.
+    private static func names(of descriptor: Int32, _ path: String) throws(AtomicFile.WriteError) -> [String] {
+        var buffer: [CChar] = []
+        while true {
+            let size = flistxattr(descriptor, nil, 0)
+            if size < 0 && (errno == ENOTSUP || errno == ENOSYS) { return [] }
+            guard size >= 0 else { throw WriteSyscalls.failure("cannot list its extended attributes", path) }
+            if size == 0 { return [] }
+            buffer = [CChar](repeating: 0, count: size)
+            let count = flistxattr(descriptor, &buffer, size)
+            if count < 0 && errno == ERANGE { continue }
+            guard count >= 0 else { throw WriteSyscalls.failure("cannot list its extended attributes", path) }
+            return buffer[0..<count].split(separator: 0).map { String(decoding: $0.map(UInt8.init), as: UTF8.self) }
+        }
+    }
+
+    private static func value(of name: String, in descriptor: Int32, _ path: String) throws(AtomicFile.WriteError)
+        -> [UInt8]
+    {
+        while true {
+            let size = fgetxattr(descriptor, name, nil, 0)
+            guard size >= 0 else { throw WriteSyscalls.failure("cannot read its extended attribute \(name)", path) }
+            var value = [UInt8](repeating: 0, count: size)
+            let count = value.withUnsafeMutableBytes { fgetxattr(descriptor, name, $0.baseAddress, size) }
+            if count < 0 && errno == ERANGE { continue }
+            guard count >= 0 else { throw WriteSyscalls.failure("cannot read its extended attribute \(name)", path) }
+            return Array(value[0..<count])
+        }
+    }
+}

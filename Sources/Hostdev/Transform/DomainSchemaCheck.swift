@@ -1,0 +1,175 @@
+import LibXML
+import Synchronization
+
+/// How the transform checks its work against libvirt's domain schema (`domain.rng` and the files it
+/// includes, read from the installed schema directory at run time).
+///
+/// Both scopes give the same verdict: a result is refused exactly when the input validates and the
+/// result does not.
+///
+/// - ``Scope/whole``: the input, then the result, against the whole grammar, as `xmllint --relaxng`
+///   would. An input that does not validate is reported as a warning and its result is not checked.
+/// - ``Scope/edits`` (the default): the result differs from the input only in the elements the
+///   transform wrote (each new `<hostdev>` or `<interface>` in `<devices>`, a new `<devices>`, the
+///   `<metadata>` holding the marker). Those are checked, each on its own, against a grammar
+///   reduced to the definitions they can reach (``RelaxNGReducedGrammar``). libvirt's `<devices>`
+///   admits any number of `<hostdev>` and `<interface>` elements in any order, and `<domain>`
+///   admits one optional `<devices>` and one optional `<metadata>` anywhere, so a valid input stays
+///   valid exactly when those elements match their definitions. The whole grammar is compiled only
+///   when they do not: then the input is checked (unless the caller vouches that it is libvirt's
+///   own output) and, if it validates, the result, so refusals read as in the whole scope. What
+///   this scope does not do: report an input that was invalid before the transform touched it.
+///   Any other change (an element elsewhere, a second `<metadata>`, an attribute of `<domain>`)
+///   widens the check to the whole domain (with the reduced grammar, still exact), never skips it.
+public final class DomainSchemaCheck: Sendable {
+    /// What is checked; see ``DomainSchemaCheck``.
+    public enum Scope: String, Sendable, Equatable, CaseIterable {
+        /// The elements the transform wrote, against a grammar reduced to what they reach.
+        case edits
+        /// The whole input and the whole result, against the whole grammar.
+        case whole
+    }
+
+    /// What is checked.
+    public let scope: Scope
+    /// Whether the caller vouches that the input is libvirt's own output (`virsh dumpxml`, say),
+    /// which libvirt validated when it stored it: the input is then never checked.
+    public let inputIsLibvirtOutput: Bool
+    private let path: String
+    private let reduced: RelaxNGReducedGrammar?
+    private let full: Mutex<RelaxNGSchema?>
+
+    /// Elements `<devices>` may hold any number of, in any order, each valid on its own.
+    static let repeatableDevices: Set<String> = ["hostdev", "interface"]
+    /// `<domain>` children that occur at most once, anywhere, each valid on its own.
+    static let singleDomainChildren: Set<String> = ["devices", "metadata"]
+
+    /// Reads libvirt's domain schema from a directory (the installed one by default): in the whole
+    /// scope it is compiled now; in the edits scope only its definitions are indexed.
+    public init(
+        directory: String = RelaxNGSchema.libvirtSchemaDirectory, scope: Scope = .edits,
+        inputIsLibvirtOutput: Bool = false
+    ) throws(XMLError) {
+        self.scope = scope
+        self.inputIsLibvirtOutput = inputIsLibvirtOutput
+        path = directory + "/domain.rng"
+        switch scope {
+        case .whole:
+            reduced = nil
+            full = Mutex(try RelaxNGSchema(contentsOf: path))
+        case .edits:
+            reduced = try RelaxNGReducedGrammar(contentsOf: path)
+            full = Mutex(nil)
+        }
+    }
+
+    /// The whole scope with a grammar already compiled.
+    public init(schema: RelaxNGSchema, inputIsLibvirtOutput: Bool = false) {
+        scope = .whole
+        self.inputIsLibvirtOutput = inputIsLibvirtOutput
+        path = schema.path
+        reduced = nil
+        full = Mutex(schema)
+    }
+
+    /// Before the edit: in the whole scope, checks the input. Returns the findings and whether the
+    /// result is to be checked.
+    public func checkInput(_ document: XMLDocument) -> (findings: [Diagnostic], checkResult: Bool) {
+        guard scope == .whole, !inputIsLibvirtOutput else { return ([], true) }
+        do throws(XMLError) {
+            let finding = inputFinding(try fullSchema().validate(document), source: document.source)
+            return (finding.map { [$0] } ?? [], finding == nil)
+        } catch {
+            return ([unavailable(error, source: document.source)], false)
+        }
+    }
+
+    /// After the edit: checks the result.
+    /// - Parameters:
+    ///   - document: the edited domain.
+    ///   - input: the bytes it was parsed from; `nil` when the transform built it.
+    public func checkResult(_ document: XMLDocument, input: [UInt8]?) -> [Diagnostic] {
+        if scope == .edits, let reduced, passes(document, built: input == nil, reduced) {
+            return []
+        }
+        do throws(XMLError) {
+            let schema = try fullSchema()
+            if scope == .edits, !inputIsLibvirtOutput, let input {
+                let original = try XMLDocument(parsing: input, source: document.source)
+                if let finding = inputFinding(schema.validate(original), source: document.source) { return [finding] }
+            }
+            return schema.validate(document).map { violation in
+                Diagnostic(
+                    .error, rule: "schema",
+                    "the result does not validate against libvirt's domain schema: " + violation.message,
+                    file: document.source)
+            }
+        } catch {
+            return [unavailable(error, source: document.source)]
+        }
+    }
+
+    /// Whether the elements the transform wrote validate against the reduced grammar. `false`
+    /// also when the reduced grammar cannot be built: the caller then checks with the whole one.
+    private func passes(_ document: XMLDocument, built: Bool, _ reduced: RelaxNGReducedGrammar) -> Bool {
+        let root = document.root
+        var units = built ? [root] : []
+        if units.isEmpty {
+            for node in root.changedSubtrees() {
+                guard let unit = Self.unit(of: node, in: root) else {
+                    units = [root]
+                    break
+                }
+                if !units.contains(where: { $0.isSame(as: unit) }) { units.append(unit) }
+            }
+        }
+        if units.isEmpty { return true }
+        let starts = Array(Set(units.map(\.name))).sorted()
+        guard starts.allSatisfy({ reduced.elementName(ofDefine: $0) == $0 }) else { return false }
+        var names: Set<String> = []
+        for unit in units { names.formUnion(unit.elementNames) }
+        do throws(XMLError) {
+            let schema = try reduced.schema(start: starts, elementNames: names)
+            return units.allSatisfy { schema.validate(element: $0).isEmpty }
+        } catch {
+            return false
+        }
+    }
+
+    /// The element to check for a change at `node`: the device in `<devices>` it belongs to, or
+    /// the child of `<domain>`; `nil` when only the whole domain will do.
+    static func unit(of node: XMLNode, in root: XMLNode) -> XMLNode? {
+        var path = [node]
+        while let parent = path.last?.parent, !parent.isSame(as: root) { path.append(parent) }
+        guard let top = path.last, top.parent?.isSame(as: root) == true else { return nil }
+        guard singleDomainChildren.contains(top.name), root.elements(named: top.name).count == 1 else { return nil }
+        if top.name == "devices", path.count >= 2, !top.isAdded {
+            let device = path[path.count - 2]
+            return repeatableDevices.contains(device.name) ? device : top
+        }
+        return top
+    }
+
+    private func fullSchema() throws(XMLError) -> RelaxNGSchema {
+        try full.withLock { (schema: inout RelaxNGSchema?) throws(XMLError) -> RelaxNGSchema in
+            if let schema { return schema }
+            let compiled = try RelaxNGSchema(contentsOf: path)
+            schema = compiled
+            return compiled
+        }
+    }
+
+    private func inputFinding(_ violations: [SchemaViolation], source: String?) -> Diagnostic? {
+        guard let first = violations.first else { return nil }
+        return Diagnostic(
+            .warning, rule: "schema",
+            "the input does not validate against libvirt's domain schema (\(first.message)); "
+                + "its output is not checked either",
+            file: source, line: first.line)
+    }
+
+    private func unavailable(_ error: XMLError, source: String?) -> Diagnostic {
+        Diagnostic(
+            .error, rule: "schema", "libvirt's domain schema could not be used: \(error.description)", file: source)
+    }
+}

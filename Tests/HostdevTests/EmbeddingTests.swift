@@ -1,0 +1,115 @@
+import Dispatch
+import Foundation
+import Hostdev
+import Synchronization
+import Testing
+
+@testable import HostdevC
+
+/// libhostdev.so's calls in process: exit codes, reports as data, strict options, threads.
+@Suite struct TheCInterfaceAnswersWithExitCodesAndReports {
+    static let gpuRequest = #"{"vmName": "gpu-vm", "devices": [{"type": "hostdev", "device": "pci_0000_01_00_0"}]}"#
+    static let host = "snapshot:" + Repository.sampleHost
+
+    static func report(_ outcome: CallOutcome) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(outcome.report.utf8)) as? [String: Any])
+    }
+
+    @Test func anIncompleteGroupIsARefusalWithItsFindings() throws {
+        let outcome = EmbeddedCalls.transform(
+            domainXML: nil, requestJSON: Array(Self.gpuRequest.utf8), host: Self.host,
+            optionsJSON: Array(#"{"schema": false}"#.utf8))
+        #expect(outcome.code == 1)
+        #expect(outcome.output == nil)
+        let report = try Self.report(outcome)
+        #expect(report["succeeded"] as? Bool == false)
+        let findings = try #require(report["diagnostics"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["iommu-group-incomplete"])
+    }
+
+    @Test func includeGroupTransformsTheDomainGiven() throws {
+        let domain = try #require(readFile(Repository.root + "/Samples/domains/web-server.xml"))
+        let outcome = EmbeddedCalls.transform(
+            domainXML: Array(domain.utf8), requestJSON: Array(Self.gpuRequest.utf8), host: Self.host,
+            optionsJSON: Array(#"{"includeGroup": true}"#.utf8))
+        #expect(outcome.code == 0)
+        let xml = String(decoding: try #require(outcome.output), as: UTF8.self)
+        #expect(xml.contains("function='0x1'"))
+        #expect(xml.contains("migratable='no'"))
+        #expect(try Self.report(outcome)["added"] as? [String] == ["pci_0000_01_00_0", "pci_0000_01_00_1"])
+    }
+
+    @Test(arguments: [
+        (#"{"includeGroups": true}"#, "unknown key includeGroups"),
+        (#"{"schema": "yes"}"#, "options: not a JSON object"),
+        ("[1]", "options: not a JSON object"),
+    ])
+    func badOptionsAreBadInput(options: String, message: String) throws {
+        let outcome = EmbeddedCalls.transform(
+            domainXML: nil, requestJSON: nil, host: nil, optionsJSON: Array(options.utf8))
+        #expect(outcome.code == 2)
+        let error = try #require(Self.report(outcome)["error"] as? String)
+        #expect(error.contains(message))
+    }
+
+    @Test func devicesWithoutAHostAreBadInputAndAMissingSnapshotIsAHostFailure() throws {
+        let withoutHost = EmbeddedCalls.transform(
+            domainXML: nil, requestJSON: Array(Self.gpuRequest.utf8), host: "", optionsJSON: nil)
+        if getenv("LIBVIRT_DEFAULT_URI") == nil { #expect(withoutHost.code == 2) }
+        let missing = EmbeddedCalls.list(host: "snapshot:/nonexistent/host.xml", optionsJSON: nil)
+        #expect(missing.code == 3)
+        #expect(try Self.report(missing)["exitCode"] as? Int == 3)
+        let badXML = EmbeddedCalls.transform(
+            domainXML: Array("<domain".utf8), requestJSON: nil, host: nil, optionsJSON: nil)
+        #expect(badXML.code == 2)
+    }
+
+    @Test func lintAndListAnswerFromMemory() throws {
+        let domain = try #require(readFile(Repository.root + "/Tests/Fixtures/lint/iommu-group-incomplete.xml"))
+        let lint = EmbeddedCalls.lint(
+            domainXML: Array(domain.utf8), host: Self.host,
+            optionsJSON: Array(#"{"select": ["iommu-group-incomplete"], "source": "vm.xml"}"#.utf8))
+        #expect(lint.code == 1)
+        let findings = try #require(Self.report(lint)["diagnostics"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["iommu-group-incomplete"])
+        #expect(findings.first?["file"] as? String == "vm.xml")
+        #expect(findings.first?["line"] as? Int != nil)
+        let list = EmbeddedCalls.list(host: Self.host, optionsJSON: Array(#"{"domain": "nfv-router"}"#.utf8))
+        #expect(list.code == 0)
+        let devices = try #require(JSONSerialization.jsonObject(with: Data(list.report.utf8)) as? [String: Any])
+        #expect(devices.keys.sorted() == ["pci_0000_03_10_0"])
+    }
+
+    @Test func theExportedFunctionsRunOnManyThreadsAtOnceWithTheSameAnswers() throws {
+        let expected = try #require(Self.transformThroughTheABI(includeGroup: true))
+        let refused = try #require(Self.transformThroughTheABI(includeGroup: false))
+        #expect(expected.code == 0 && refused.code == 1)
+        let answers = Mutex<[Int: (code: Int32, xml: String?, report: String)]>([:])
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            if let answer = Self.transformThroughTheABI(includeGroup: index % 2 == 0) {
+                answers.withLock { $0[index] = answer }
+            }
+        }
+        let all = answers.withLock { $0 }
+        #expect(all.count == 16)
+        for (index, answer) in all {
+            let reference = index % 2 == 0 ? expected : refused
+            #expect(answer.code == reference.code && answer.xml == reference.xml && answer.report == reference.report)
+        }
+        #expect(String(cString: hostdevVersionString()) == hostdevVersion)
+    }
+
+    /// One `hostdev_transform` call through the C signature, its strings freed with `hostdev_free`.
+    static func transformThroughTheABI(includeGroup: Bool) -> (code: Int32, xml: String?, report: String)? {
+        var xml: UnsafeMutablePointer<CChar>?
+        var report: UnsafeMutablePointer<CChar>?
+        let code = hostdevTransform(
+            nil, gpuRequest, host, includeGroup ? #"{"includeGroup": true}"# : "{}", &xml, &report)
+        defer {
+            hostdevFree(xml)
+            hostdevFree(report)
+        }
+        guard let report else { return nil }
+        return (code, xml.map { String(cString: $0) }, String(cString: report))
+    }
+}
