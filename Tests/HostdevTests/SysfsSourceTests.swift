@@ -67,6 +67,28 @@ struct SysfsSourceTests {
         }
     }
 
+    @Test func aPCIIDsFileLargerThanOneMebibyteIsReadWhole() throws {
+        let sample = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: sample)
+        let path = tree.root + "/usr/share/misc/pci.ids"
+        let entries = try String(contentsOfFile: path, encoding: .utf8)
+        // Debian's pci.ids is 1.36 MB; the sample's vendors come last, as later vendors do there.
+        let padding = String(repeating: "ffff  Filler vendor\n\tffff  Filler device\n", count: 40_000)
+        try tree.write("usr/share/misc/pci.ids", "# pci.ids\n" + padding + entries)
+        #expect(padding.utf8.count > 1 << 20)
+        let gpu = try #require(try InventorySource.sysfs(root: tree.root).load().device(named: "pci_0000_01_00_0"))
+        #expect(gpu.pci?.productName == sample.device(named: "pci_0000_01_00_0")?.pci?.productName)
+        #expect(gpu.pci?.vendorName == "NVIDIA Corporation")
+        // Bounded: past 16 MiB it is an error naming the file, not a silent cut.
+        let huge = String(repeating: "# comment line of the database, repeated to pass the bound\n", count: 300_000)
+        try tree.write("usr/share/misc/pci.ids", huge)
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            "\(error)".contains("pci.ids is larger than 16 MiB")
+        }
+    }
+
     @Test func readsHostFacts() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         try tree.vfioNode(group: 1, uid: 0, gid: 36, mode: 0o660)
@@ -135,14 +157,75 @@ struct SysfsSourceTests {
     }
 
     @Test func anUnreadableFileIsAClearError() throws {
-        guard getuid() != 0 else { return }  // root reads everything; the check needs an ordinary user
+        // A directory where the kernel puts a file: unreadable for root too.
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         let base = tree.pathOfPCI(try PCIAddress(sysfsName: "0000:01:00.0"))
-        chmod(tree.root + "/" + base + "/class", 0)
-        #expect(throws: InventoryError.self) { try InventorySource.sysfs(root: tree.root).load() }
+        try FileManager.default.removeItem(atPath: tree.root + "/" + base + "/class")
+        try tree.directory(base + "/class")
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            "\(error)".contains("cannot read \(tree.root)/sys/bus/pci/devices/0000:01:00.0/class: Is a directory")
+        }
+    }
+
+    @Test func aFileSwappedForALinkWhileItIsReadIsNeverFollowedOutOfTheRoot() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        try withScratchDirectory("outside") { outside in
+            try "SECRET outside the root\n".write(toFile: outside + "/secret", atomically: false, encoding: .utf8)
+            let swapper = Swapper(path: tree.root + "/proc/cmdline", link: outside + "/secret")
+            swapper.start()
+            defer { swapper.stop() }
+            var read = 0
+            for _ in 0..<300 {
+                guard let facts = try? InventorySource.sysfs(root: tree.root).load().facts else { continue }
+                read += 1
+                #expect(!(facts.kernelCommandLine ?? "").contains("SECRET"))
+            }
+            #expect(read > 0)
+        }
     }
 
     @Test func aDirectoryThatIsNotASysfsRootIsRefused() {
         #expect(throws: InventoryError.self) { try InventorySource.sysfs(root: "/nonexistent").load() }
+    }
+}
+
+/// Exchanges a file with a symbolic link and back, as fast as it can, on a thread of its own.
+final class Swapper: @unchecked Sendable {
+    private let path: String
+    private let target: String
+    private let lock = NSLock()
+    private var running = true
+    private var thread: Thread?
+
+    init(path: String, link target: String) {
+        self.path = path
+        self.target = target
+    }
+
+    func start() {
+        // Hard links to a kept file and a kept link, renamed over the path in turn: two system
+        // calls per swap, a file half of the time and a link the other half.
+        let file = path + ".file"
+        let pointer = path + ".link"
+        let staged = path + ".staged"
+        Glibc.link(path, file)
+        symlink(target, pointer)
+        let thread = Thread { [self] in
+            var swaps = 0
+            while swaps % 1024 != 0 || lock.withLock({ running }) {
+                linkat(AT_FDCWD, swaps % 2 == 0 ? pointer : file, AT_FDCWD, staged, 0)
+                rename(staged, path)
+                swaps += 1
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    func stop() {
+        lock.withLock { running = false }
+        while thread?.isFinished == false { usleep(1000) }
     }
 }

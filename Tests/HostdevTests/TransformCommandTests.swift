@@ -161,8 +161,47 @@ struct TransformCommandTests {
             "--print-xml",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("defined gpu-workstation 3c2f7a9e-5b1d-4f6a-8e2c-9d0b1a2c3e4f\n"))
+        #expect(result.stderr.hasSuffix("defined gpu-workstation 3c2f7a9e-5b1d-4f6a-8e2c-9d0b1a2c3e4f\n"))
+        // stdout is the document alone, so it can be redirected into a file.
+        #expect(result.stdout.hasPrefix("<domain type='test'>\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("</domain>\n"))
         #expect(result.stdout.contains("<hostdev mode='subsystem' type='pci' managed='no'>"))
+        let quiet = Self.run([
+            "define", "--new", "--vm-create", "Samples/vmcreate/gpu.json", "--connect", Repository.sampleHostURI,
+        ])
+        #expect(quiet.status == 0 && quiet.stdout.isEmpty)
+        #expect(quiet.stderr.contains("defined gpu-workstation"))
+    }
+
+    @Test func defineSaysWhatLintSaysOfTheSameDomain() throws {
+        try withScratchDirectory("define-lint") { directory in
+            let domain = """
+                <domain type='test'>
+                  <name>catalogue-nogroup</name>
+                  <uuid>0b7d3c1e-2f4a-4c5d-8e6f-7a8b9c0d1e2f</uuid>
+                  <memory unit='MiB'>512</memory>
+                  <os><type>hvm</type></os>
+                  <devices>
+                    <hostdev mode='subsystem' type='pci' managed='no'>
+                      <source><address domain='0x0000' bus='0x00' slot='0x16' function='0x0'/></source>
+                    </hostdev>
+                  </devices>
+                </domain>
+
+                """
+            try domain.write(toFile: directory + "/nogroup.xml")
+            let lint = Self.run([
+                "lint", directory + "/nogroup.xml", "--connect", Repository.sampleHostURI, "--select", "not-assignable",
+            ])
+            let finding = "pci_0000_00_16_0 cannot be assigned: it has no IOMMU group, so vfio cannot assign it"
+            #expect(lint.status == 1)
+            #expect(lint.stdout.contains(directory + "/nogroup.xml:7:5: error: " + finding + " [not-assignable]"))
+            let define = Self.run(["define", directory + "/nogroup.xml", "--connect", Repository.sampleHostURI])
+            #expect(define.status == 1)
+            #expect(define.stdout.isEmpty)
+            #expect(define.stderr.contains(directory + "/nogroup.xml:7:5: error: " + finding + " [not-assignable]"))
+            #expect(!define.stderr.contains("defined "))
+        }
     }
 
     @Test func defineRefusesBeforeReachingLibvirt() {

@@ -8,7 +8,7 @@ enum SysfsSource {
         guard tree.exists("sys") else {
             throw InventoryError(.unreadable, "\(tree.absolute("sys")) does not exist: not a sysfs root")
         }
-        var reader = SysfsReader(tree: tree)
+        var reader = try SysfsReader(tree: tree)
         try reader.readPCI()
         try reader.readUSB()
         try reader.readSCSI()
@@ -30,10 +30,10 @@ struct SysfsReader {
     private let pciIDs: IDDatabase
     private let usbIDs: IDDatabase
 
-    init(tree: SysfsTree) {
+    init(tree: SysfsTree) throws(InventoryError) {
         self.tree = tree
-        pciIDs = IDDatabase(tree: tree, candidates: ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids"])
-        usbIDs = IDDatabase(tree: tree, candidates: ["usr/share/misc/usb.ids", "usr/share/hwdata/usb.ids"])
+        pciIDs = try IDDatabase(tree: tree, candidates: ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids"])
+        usbIDs = try IDDatabase(tree: tree, candidates: ["usr/share/misc/usb.ids", "usr/share/hwdata/usb.ids"])
     }
 
     /// libvirt's device names: the prefix and the kernel name with every other character as `_`.

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Hostdev
-import LibXML
-import Libvirt
 
 /// `hostdev define`: the transform, then `virDomainDefineXMLFlags` with validation.
 struct DefineCommand: ParsableCommand {
@@ -9,9 +7,9 @@ struct DefineCommand: ParsableCommand {
         commandName: "define",
         abstract: "Transform a domain, then define it in libvirt (with libvirt's schema validation).",
         discussion: """
-            The same checks as 'transform', against the host of --connect URI, then \
-            virDomainDefineXMLFlags(VIR_DOMAIN_DEFINE_VALIDATE). Prints the domain's name and UUID, and \
-            with --print-xml the XML libvirt stored.
+            The same rules as 'transform' and 'lint', against the host of --connect URI, then \
+            virDomainDefineXMLFlags(VIR_DOMAIN_DEFINE_VALIDATE). Says 'defined NAME UUID' on stderr; \
+            with --print-xml, stdout carries the XML libvirt stored and nothing else.
             """)
 
     @OptionGroup var arguments: TransformArguments
@@ -27,36 +25,23 @@ struct DefineCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let connection: Connection
-            do throws(LibvirtError) {
-                connection = try Connection(uri: arguments.host.connect)
-            } catch {
-                throw CommandFailure.host(error.description)
+            let definition = try Self.host { () throws(DefineError) in try DomainDefinition(uri: arguments.host.connect)
             }
-            let result = try arguments.run(virtType: DomainTypes.preferred(on: connection))
+            let virtType = try Self.host { () throws(DefineError) in try definition.preferredVirtType() }
+            let result = try arguments.run(virtType: virtType)
             guard let xml = result.xmlString else { return }
-            let stored: String?
-            do throws(LibvirtError) {
-                let domain = try connection.defineDomain(xml: xml, validate: true)
-                print("defined \(domain.name) \(try domain.uuid())")
-                stored = printXML ? try domain.xmlDescription(inactive: true) : nil
-            } catch {
-                throw CommandFailure.host(error.description)
-            }
-            if let stored { try StandardOutput.write(stored) }
+            let defined = try Self.host { () throws(DefineError) in try definition.define(xml) }
+            printError("defined \(defined.name) \(defined.uuid)")
+            if printXML { try StandardOutput.write(defined.xml) }
         }
     }
-}
 
-/// The domain type to give a domain built from vmCreate parameters: `kvm` where the driver offers
-/// it, otherwise the first type the driver's capabilities list (`test` on the test driver).
-enum DomainTypes {
-    static func preferred(on connection: Connection) -> String {
-        guard let capabilities = try? connection.capabilitiesXML(),
-            let document = try? XMLDocument(parsing: capabilities, source: "capabilities"),
-            let domains = try? document.select("/capabilities/guest/arch/domain")
-        else { return "kvm" }
-        let types = domains.compactMap { $0.attribute("type") }
-        return types.contains("kvm") ? "kvm" : types.first ?? "kvm"
+    /// A libvirt failure is exit 3.
+    private static func host<T>(_ body: () throws(DefineError) -> T) throws -> T {
+        do throws(DefineError) {
+            return try body()
+        } catch {
+            throw CommandFailure.host(error.description)
+        }
     }
 }

@@ -4,26 +4,33 @@ struct IDDatabase {
     private var vendors: [UInt16: String] = [:]
     private var products: [UInt32: String] = [:]
 
-    /// Reads the database at a path of the tree; an empty database when it is absent.
-    init(tree: SysfsTree, candidates: [String]) {
+    /// The most a database may hold: Debian's `pci.ids` is 1.4 MB.
+    static let maxBytes = 16 << 20
+
+    /// Reads the first database of `candidates` the tree has, as a stream; an empty database when
+    /// none is there, an error when one cannot be read or is past ``maxBytes``.
+    init(tree: SysfsTree, candidates: [String]) throws(InventoryError) {
         for path in candidates {
-            guard let text = try? tree.text(path) else { continue }
             var vendor: UInt16?
-            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                if line.hasPrefix("#") { continue }
-                if line.hasPrefix("C ") { break }  // the class list that ends the device list
-                if line.hasPrefix("\t\t") { continue }
+            var classes = false
+            let found = try tree.forEachLine(path, limit: Self.maxBytes) { line in
+                if classes || line.isEmpty || line.hasPrefix("#") { return }
+                if line.hasPrefix("C ") {  // the class list that ends the device list
+                    classes = true
+                    return
+                }
+                if line.hasPrefix("\t\t") { return }
                 if line.hasPrefix("\t") {
-                    guard let vendor, let (id, name) = Self.entry(line.dropFirst()) else { continue }
+                    guard let vendor, let (id, name) = Self.entry(line.dropFirst()) else { return }
                     products[UInt32(vendor) << 16 | UInt32(id)] = name
-                } else if let (id, name) = Self.entry(line[...]) {
+                } else if let (id, name) = Self.entry(line) {
                     vendor = id
                     vendors[id] = name
                 } else {
                     vendor = nil
                 }
             }
-            return
+            if found { return }
         }
     }
 

@@ -137,8 +137,8 @@ enum HostUse {
         guard depth < 8 else { return [] }
         var name = String(node.split(separator: "/").last ?? "")
         let relative = String(node.dropFirst())  // dev/...
-        if tree.readLink(relative) != nil, let real = try? tree.resolve(relative) {
-            name = String(real.split(separator: "/").last ?? "")
+        if try tree.readLink(relative) != nil {
+            name = String(try tree.resolve(relative).split(separator: "/").last ?? "")
         }
         guard !name.isEmpty, !name.contains(".."), tree.exists("sys/class/block/" + name) else { return [] }
         let slaves = try tree.list("sys/class/block/\(name)/slaves")

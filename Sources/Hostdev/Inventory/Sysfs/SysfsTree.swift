@@ -4,89 +4,245 @@
 
 /// A sysfs-like tree under a root, read without ever leaving it.
 ///
-/// Paths are relative to the root (`sys/bus/pci/devices`). Symbolic links are resolved one component
-/// at a time, absolute targets under the root (as in a chroot), with a bound on hops: a loop or a link
-/// that climbs above the root is an error naming the path, never a read outside it.
-struct SysfsTree {
+/// Paths are relative to the root (`sys/bus/pci/devices`). Symbolic links (the kernel's `device`,
+/// `driver`, `iommu_group`, `physfn` and the `/sys/bus` and `/sys/class` entries) are resolved by
+/// the tree itself, one component at a time, absolute targets under the root (as in a chroot), with a
+/// bound on hops: a loop or a link that climbs above the root is an error naming the path.
+///
+/// Files are then opened relative to a descriptor of the root, directory by directory, each
+/// component with `O_NOFOLLOW`: a component swapped for a link after it was resolved is an error,
+/// never a read outside the root. The last directory descriptors used are kept open, so reading
+/// one device's attributes walks to its directory once; the links of directories are remembered, so
+/// each is read once.
+final class SysfsTree {
     /// The root, without a trailing slash (`""` for `/`).
     let root: String
-    /// The largest file read.
+    /// The largest file read whole.
     static let maxFileBytes = 1 << 20
     /// The most links followed while resolving one path.
     static let maxHops = 40
+
+    /// A descriptor of the root, or -1 when it cannot be opened (then nothing exists under it).
+    private let rootDescriptor: Int32
+    /// The directories kept open, by real path, least recently used first.
+    private var open: [(name: String, descriptor: Int32)] = []
+    /// Link targets of directories by real path (`nil`: not a link), each read once.
+    private var links: [String: String?] = [:]
 
     init(root: String) {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed == "/" ? "" : trimmed
+        rootDescriptor = Glibc.open(trimmed, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    deinit {
+        for entry in open { close(entry.descriptor) }
+        if rootDescriptor >= 0 { close(rootDescriptor) }
     }
 
     /// The path as seen from outside, for messages.
     func absolute(_ relative: String) -> String { root + "/" + relative }
 
+    private func failure(_ relative: String, _ code: Int32) -> InventoryError {
+        InventoryError(.unreadable, "cannot read \(absolute(relative)): \(String(cString: strerror(code)))")
+    }
+
+    // MARK: Resolving links
+
+    /// Real directories by the path they were asked for, each resolved once.
+    private var realDirectories: [String: String] = ["": ""]
+
+    /// Splits at the last `/`: `("sys/bus", "pci")`, `("", "sys")`.
+    private static func splitLast(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    private static func join(_ directory: String, _ name: String) -> String {
+        directory.isEmpty ? name : directory + "/" + name
+    }
+
     /// Resolves every link in `relative`, returning the real path relative to the root.
     func resolve(_ relative: String) throws(InventoryError) -> String {
-        var pending = relative.split(separator: "/").map(String.init)
-        var resolved: [String] = []
         var hops = 0
-        while !pending.isEmpty {
-            let part = pending.removeFirst()
-            if part == "." || part.isEmpty { continue }
-            if part == ".." {
-                guard !resolved.isEmpty else {
-                    throw InventoryError(.malformed, "\(absolute(relative)) leads outside \(root.isEmpty ? "/" : root)")
-                }
-                resolved.removeLast()
-                continue
-            }
-            let candidate = (resolved + [part]).joined(separator: "/")
-            guard let target = readLink(candidate) else {
-                resolved.append(part)
-                continue
-            }
-            hops += 1
-            guard hops <= Self.maxHops else {
-                throw InventoryError(.malformed, "\(absolute(relative)): too many levels of symbolic links (a loop)")
-            }
-            let targetParts = target.split(separator: "/").map(String.init)
-            if target.hasPrefix("/") { resolved = [] }
-            pending = targetParts + pending
+        return try resolve(relative, following: true, hops: &hops, asked: relative)
+    }
+
+    /// Resolves the links of `relative`, all but the last component's unless `following`.
+    private func resolve(
+        _ relative: String, following: Bool, hops: inout Int, asked: String, remember: Bool = false
+    ) throws(InventoryError) -> String {
+        let (directory, name) = Self.splitLast(relative)
+        let real = try realDirectory(directory, hops: &hops, asked: asked)
+        if name.isEmpty || name == "." { return real }
+        if name == ".." {
+            guard !real.isEmpty else { throw outside(asked) }
+            return Self.splitLast(real).directory
         }
-        return resolved.joined(separator: "/")
+        let candidate = Self.join(real, name)
+        guard following, let target = try linkTarget(candidate, remember: remember) else { return candidate }
+        hops += 1
+        guard hops <= Self.maxHops else { throw loop(asked) }
+        return try resolve(
+            target.hasPrefix("/") ? target : Self.join(real, target), following: true, hops: &hops, asked: asked,
+            remember: remember)
+    }
+
+    /// The real path of a directory, every link in it followed; remembered.
+    private func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
+        if let known = realDirectories[directory] { return known }
+        var trimmed = Substring(directory)
+        while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
+        let real =
+            trimmed.count < directory.count
+            ? try realDirectory(String(trimmed), hops: &hops, asked: asked)
+            : try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
+        realDirectories[directory] = real
+        return real
+    }
+
+    private func outside(_ relative: String) -> InventoryError {
+        InventoryError(.malformed, "\(absolute(relative)) leads outside \(root.isEmpty ? "/" : root)")
+    }
+
+    private func loop(_ relative: String) -> InventoryError {
+        InventoryError(.malformed, "\(absolute(relative)): too many levels of symbolic links (a loop)")
+    }
+
+    /// The target of a link at a real path (whose directories hold no link); `nil` when it is not a
+    /// link or does not exist. Remembered for the directories of paths (`remember`), which the kernel
+    /// never re-points; read afresh for a last component (`driver` changes when a device is bound).
+    private func linkTarget(_ real: String, remember: Bool = false) throws(InventoryError) -> String? {
+        if let known = links[real] { return known }
+        let (directory, name) = Self.splitLast(real)
+        var target: String?
+        if let descriptor = try self.directory(directory, for: real) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = buffer.withUnsafeMutableBytes {
+                readlinkat(descriptor, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count - 1)
+            }
+            if count > 0 { target = String(decoding: buffer[0..<count], as: UTF8.self) }
+        }
+        if remember { links[real] = .some(target) }
+        return target
     }
 
     /// The raw target of a symbolic link, or `nil` when `relative` is not one.
-    func readLink(_ relative: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink(absolute(relative), &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    func readLink(_ relative: String) throws(InventoryError) -> String? {
+        var hops = 0
+        return try linkTarget(resolve(relative, following: false, hops: &hops, asked: relative))
     }
 
     /// The last component of a link's resolved target (`iommu_group` → `12`, `driver` → `vfio-pci`).
     func linkName(_ relative: String) throws(InventoryError) -> String? {
-        guard readLink(relative) != nil else { return nil }
-        let real = try resolve(relative)
-        return real.split(separator: "/").last.map(String.init)
+        guard try readLink(relative) != nil else { return nil }
+        return Self.splitLast(try resolve(relative)).name
     }
 
-    /// Whether something exists at the path (links not followed).
-    func exists(_ relative: String) -> Bool {
+    // MARK: Opening without following
+
+    /// The most directory descriptors kept open.
+    static let maxOpenDirectories = 64
+
+    /// A descriptor of the real directory `real`, opened from the root (or from its nearest open
+    /// ancestor) one component at a time without following links; `nil` when it does not exist.
+    /// The last directories used stay open, so siblings and parents cost nothing.
+    private func directory(_ real: String, for relative: String) throws(InventoryError) -> Int32? {
+        guard rootDescriptor >= 0 else { return nil }
+        if real.isEmpty { return rootDescriptor }
+        if let index = open.lastIndex(where: { $0.name == real }) {
+            let entry = open.remove(at: index)
+            open.append(entry)
+            return entry.descriptor
+        }
+        var ancestor = real
+        var parent = rootDescriptor
+        var missing: [String] = []
+        while !ancestor.isEmpty {
+            if let entry = open.last(where: { $0.name == ancestor }) {
+                parent = entry.descriptor
+                break
+            }
+            let (up, name) = Self.splitLast(ancestor)
+            missing.append(name)
+            ancestor = up
+        }
+        for name in missing.reversed() {
+            let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                let code = errno
+                if code == ENOENT || code == ENOTDIR { return nil }
+                if code == ELOOP { throw changed(relative) }
+                throw failure(relative, code)
+            }
+            ancestor = Self.join(ancestor, name)
+            open.append((ancestor, descriptor))
+            parent = descriptor
+        }
+        while open.count > Self.maxOpenDirectories { close(open.removeFirst().descriptor) }
+        return parent
+    }
+
+    private func changed(_ relative: String) -> InventoryError {
+        InventoryError(
+            .unreadable,
+            "\(absolute(relative)) changed into a symbolic link while it was read; nothing outside it was read")
+    }
+
+    /// Opens the file at `relative` for reading, never following a link the resolution did not;
+    /// `nil` when it does not exist.
+    private func openFile(_ relative: String) throws(InventoryError) -> Int32? {
+        var hops = 0
+        var real = try resolve(relative, following: false, hops: &hops, asked: relative)
+        for attempt in 0..<2 {
+            let (directory, name) = Self.splitLast(real)
+            guard let parent = try self.directory(directory, for: relative) else { return nil }
+            let descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            if descriptor >= 0 { return descriptor }
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return nil }
+            guard code == ELOOP else { throw failure(relative, code) }
+            // The last component is a link: resolve it within the root, then open what it names.
+            guard attempt == 0 else { throw changed(relative) }
+            real = try resolve(relative)
+        }
+        throw changed(relative)
+    }
+
+    /// `fstatat` of the last component, not following it.
+    private func status(_ relative: String) -> stat? {
+        var hops = 0
+        guard let real = try? resolve(relative, following: false, hops: &hops, asked: relative) else { return nil }
+        let (directory, name) = Self.splitLast(real)
+        guard let parent = try? self.directory(directory, for: relative) else { return nil }
         var info = stat()
-        return lstat(absolute(relative), &info) == 0
+        return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
     }
 
-    /// Owner, group and mode of a node (links not followed).
+    // MARK: Reading
+
+    /// Whether something exists at the path (the last component not followed).
+    func exists(_ relative: String) -> Bool { status(relative) != nil }
+
+    /// Owner, group and mode of a node (the last component not followed).
     func node(_ relative: String) -> FileNode? {
-        var info = stat()
-        guard lstat(absolute(relative), &info) == 0 else { return nil }
-        return FileNode(uid: info.st_uid, gid: info.st_gid, mode: UInt32(info.st_mode & 0o7777))
+        status(relative).map { FileNode(uid: $0.st_uid, gid: $0.st_gid, mode: UInt32($0.st_mode & 0o7777)) }
     }
 
     /// The entries of a directory (after resolving links), sorted; empty when it does not exist.
     func list(_ relative: String) throws(InventoryError) -> [String] {
-        let real = try resolve(relative)
-        guard let directory = opendir(absolute(real)) else { return [] }
+        var hops = 0
+        let real = try realDirectory(relative, hops: &hops, asked: relative)
+        guard let parent = try self.directory(real, for: relative) else { return [] }
+        let descriptor = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(relative, errno) }
+        guard let directory = fdopendir(descriptor) else {
+            let code = errno
+            close(descriptor)
+            if code == ENOTDIR { return [] }
+            throw failure(relative, code)
+        }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -105,27 +261,54 @@ struct SysfsTree {
 
     /// A file's first `limit` bytes; `nil` when it does not exist.
     func bytes(_ relative: String, limit: Int) throws(InventoryError) -> [UInt8]? {
-        let real = try resolve(relative)
-        let path = absolute(real)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw InventoryError(.unreadable, "cannot read \(absolute(relative)): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while bytes.count < limit {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        let found = try read(relative, chunk: min(limit, 4096)) { chunk throws(InventoryError) in
+            bytes.append(contentsOf: chunk.prefix(limit - bytes.count))
+            return bytes.count < limit
+        }
+        return found ? bytes : nil
+    }
+
+    /// Reads a file in chunks of at most `chunk` bytes until its end or until `body` returns false;
+    /// false when the file does not exist.
+    func read(_ relative: String, chunk: Int, _ body: (ArraySlice<UInt8>) throws(InventoryError) -> Bool)
+        throws(InventoryError) -> Bool
+    {
+        guard let descriptor = try openFile(relative) else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: max(chunk, 1))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw InventoryError(
-                    .unreadable, "cannot read \(absolute(relative)): \(String(cString: strerror(errno)))")
+                throw failure(relative, errno)
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
+            if count == 0 { return true }
+            guard try body(buffer[0..<count]) else { return true }
         }
-        return Array(bytes.prefix(limit))
+    }
+
+    /// A file's lines, read as a stream; more than `limit` bytes is an error naming the file.
+    func forEachLine(_ relative: String, limit: Int, _ body: (Substring) -> Void) throws(InventoryError) -> Bool {
+        var total = 0
+        var pending: [UInt8] = []
+        let found = try read(relative, chunk: 1 << 16) { chunk throws(InventoryError) in
+            total += chunk.count
+            guard total <= limit else {
+                throw InventoryError(.malformed, "\(absolute(relative)) is larger than \(limit >> 20) MiB")
+            }
+            var start = chunk.startIndex
+            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                pending.append(contentsOf: chunk[start..<newline])
+                body(Substring(String(decoding: pending, as: UTF8.self)))
+                pending.removeAll(keepingCapacity: true)
+                start = newline + 1
+            }
+            pending.append(contentsOf: chunk[start...])
+            return true
+        }
+        if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
+        return found
     }
 
     /// A hexadecimal file (`0x10de`).
