@@ -36,8 +36,7 @@ public enum TransformError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .input(let error): error.description
         case .notADomain(let root, let file): (file.map { $0 + ": " } ?? "") + "expected a <domain>, found <\(root)>"
-        case .needsHost:
-            "resolving device names needs a host: pass --connect URI, --sysfs ROOT or --snapshot FILE"
+        case .needsHost: "resolving device names needs a host source (libvirt, a sysfs tree or a snapshot)"
         }
     }
 }

@@ -37,6 +37,7 @@ public struct DoctorCheck: Sendable, Equatable, Encodable {
     /// A check the source cannot answer.
     static func unknown(_ name: String, _ what: String) -> DoctorCheck {
         DoctorCheck(
-            name, .unknown, evidence: ["\(what) is unknown from this source; run doctor with --sysfs / on the host"])
+            name, .unknown,
+            evidence: ["\(what) is unknown from this source; run doctor on the host itself, reading its sysfs"])
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Hostdev
-import LibXML
 
 /// `hostdev explain`: QEMU and libvirt errors turned into causes and fixes.
 struct ExplainCommand: ParsableCommand {
@@ -27,10 +26,10 @@ struct ExplainCommand: ParsableCommand {
         try reportingFailures {
             let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
             let report: LogExplainer.Report
-            do throws(XMLError) {
+            do {
                 report = try LogExplainer(inventory: inventory).explain(path: log)
             } catch {
-                throw CommandFailure.usage(error.description)
+                throw CommandFailure.usage("\(error)")
             }
             try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
         }

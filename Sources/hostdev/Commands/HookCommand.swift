@@ -34,7 +34,7 @@ struct HookCommand: ParsableCommand {
     func run() throws {
         let xml: [UInt8]
         do {
-            xml = try InputFile.read("-")
+            xml = try CommandInput.read("-")
         } catch {
             printError("hostdev: \(error)")
             throw ExitCode(2)

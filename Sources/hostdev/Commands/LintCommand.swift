@@ -1,6 +1,5 @@
 import ArgumentParser
 import Hostdev
-import LibXML
 
 #if canImport(Glibc)
     import Glibc
@@ -28,7 +27,7 @@ struct LintCommand: ParsableCommand {
     @OptionGroup var host: HostOptions
 
     @Option(help: ArgumentHelp("Directory holding libvirt's domain.rng.", valueName: "dir"))
-    var schemas: String = RelaxNGSchema.libvirtSchemaDirectory
+    var schemas: String = CommandInput.libvirtSchemaDirectory
 
     @Option(help: ArgumentHelp("Only these rules (comma-separated ids).", valueName: "id,..."))
     var select: String?
@@ -78,15 +77,6 @@ struct LintCommand: ParsableCommand {
         }
         let selected = Set(ids(select))
         let ignored = Set(ids(ignore))
-        var schema: RelaxNGSchema?
-        if (selected.isEmpty || selected.contains(RuleCatalogue.schemaID)) && !ignored.contains(RuleCatalogue.schemaID)
-        {
-            do throws(XMLError) {
-                schema = try RelaxNGSchema.libvirtDomain(directory: schemas)
-            } catch {
-                throw CommandFailure.usage(error.description)
-            }
-        }
         let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let files: [String]
         do throws(LintError) {
@@ -97,7 +87,14 @@ struct LintCommand: ParsableCommand {
         let showProgress = isatty(2) == 1 && files.count >= 200
         var progress: (@Sendable (Int, Int) -> Void)?
         if showProgress { progress = LintProgress.report }
-        let linter = Linter(schema: schema, inventory: inventory, select: selected, ignore: ignored, progress: progress)
+        var linter = Linter(schema: nil, inventory: inventory, select: selected, ignore: ignored, progress: progress)
+        if linter.isEnabled(RuleCatalogue.schemaID) {
+            do {
+                linter.schema = try CommandInput.libvirtDomainSchema(directory: schemas)
+            } catch {
+                throw CommandFailure.usage("\(error)")
+            }
+        }
         let report = linter.lint(files: files)
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {

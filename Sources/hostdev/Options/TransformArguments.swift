@@ -1,6 +1,5 @@
 import ArgumentParser
 import Hostdev
-import LibXML
 
 #if canImport(Glibc)
     import Glibc
@@ -30,7 +29,7 @@ struct TransformArguments: ParsableArguments {
     var includeGroup = false
 
     @Option(help: ArgumentHelp("Directory holding libvirt's domain.rng.", valueName: "dir"))
-    var schemas: String = RelaxNGSchema.libvirtSchemaDirectory
+    var schemas: String = CommandInput.libvirtSchemaDirectory
 
     @Flag(name: .customLong("no-schema"), help: "Skip checking the input and the result against libvirt's schema.")
     var noSchema = false
@@ -93,11 +92,11 @@ struct TransformArguments: ParsableArguments {
         }
         var schema: DomainSchemaCheck?
         if !noSchema {
-            do throws(XMLError) {
+            do {
                 schema = try DomainSchemaCheck(
                     directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt)
             } catch {
-                throw CommandFailure.usage(error.description)
+                throw CommandFailure.usage("\(error)")
             }
         }
         let result: TransformResult
@@ -106,7 +105,8 @@ struct TransformArguments: ParsableArguments {
                 domainXML: bytes, source: domainSource ?? "vm-create", request: request, inventory: inventory,
                 options: TransformOptions(includeGroup: includeGroup, virtType: virtType, schemaCheck: schema))
         } catch {
-            throw CommandFailure.usage(error.description)
+            throw CommandFailure.usage(
+                error == .needsHost ? FixItText.command(for: .chooseHostSource, host: nil) : error.description)
         }
         if report == .json {
             printError(result.report.json())
@@ -123,10 +123,10 @@ struct TransformArguments: ParsableArguments {
     private func readRequest() throws -> VMCreateRequest {
         guard let vmCreate else { return VMCreateRequest(source: nil) }
         let bytes: [UInt8]
-        do throws(XMLError) {
-            bytes = try InputFile.read(vmCreate, limit: VMCreateRequest.maxBytes)
+        do {
+            bytes = try CommandInput.read(vmCreate, limit: VMCreateRequest.maxBytes)
         } catch {
-            throw CommandFailure.usage(error.description)
+            throw CommandFailure.usage("\(error)")
         }
         do throws(VMCreateError) {
             return try VMCreateRequest.decode(bytes, source: vmCreate)
@@ -138,17 +138,9 @@ struct TransformArguments: ParsableArguments {
 
 /// Reads a domain file (or `-`, standard input); unreadable or too large is bad input.
 func readDomainFile(_ path: String) throws -> [UInt8] {
-    do throws(XMLError) {
-        return try InputFile.read(path)
+    do {
+        return try CommandInput.read(path)
     } catch {
-        throw CommandFailure.usage(error.description)
-    }
-}
-
-/// Reads an input file or standard input with a size bound.
-enum InputFile {
-    static func read(_ path: String, limit: Int = ParseLimits.standard.maxBytes) throws(XMLError) -> [UInt8] {
-        let document = try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: limit))
-        return document
+        throw CommandFailure.usage("\(error)")
     }
 }
