@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark, in one go: the transform, the linter and the inventory, each against a named peer
-# measured in the same run (ratios, not absolute times), then the machine it ran on.
+# Every benchmark, in one go: the speed goals, the transform, the linter and the inventory, each
+# against a named peer measured in the same run (ratios, not absolute times), then the machine.
 #
 #   Benchmarks/run.sh [CORPUS_DIR]   (default: ../shared/corpus/libvirt-9.0.0; lint is skipped without it)
 set -euo pipefail
@@ -10,6 +10,9 @@ if [ $# -gt 0 ] && [ ! -d "$corpus/domains" ]; then
     echo "Benchmarks/run.sh: $corpus/domains: no such directory (CORPUS_DIR holds domains/, domain XML files such as libvirt's tests/qemuxml2xmloutdata)" >&2
     exit 2
 fi
+echo "== goals (issue 16) =="
+bash Benchmarks/goals.sh
+echo
 echo "== transform =="
 bash Benchmarks/transform.sh
 echo

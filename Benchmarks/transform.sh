@@ -26,6 +26,7 @@ echo '[{"type": "hostdev", "device": "pci_0000_01_00_0"}, {"type": "hostdev", "d
 hyperfine -N -w 3 -r 30 --export-json "$work/t.json" \
     -n "hostdev transform" "$bin/hostdev transform $work/domain.xml --vm-create $work/gpu.json --snapshot $host" \
     -n "hostdev transform --no-schema" "$bin/hostdev transform $work/domain.xml --no-schema --vm-create $work/gpu.json --snapshot $host" \
+    -n "hostdev transform --full-schema" "$bin/hostdev transform $work/domain.xml --full-schema --vm-create $work/gpu.json --snapshot $host" \
     -n "xmllint --format" "xmllint --format $work/domain.xml" \
     -n "xmllint --relaxng domain.rng" "xmllint --noout --relaxng $schema $work/domain.xml" >/dev/null
 hyperfine -w 1 -r 10 --export-json "$work/v.json" \

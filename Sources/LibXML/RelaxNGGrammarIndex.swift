@@ -154,48 +154,40 @@ private final class GrammarScanner {
     /// Offset in `bytes` where the parser stands.
     var offset: Int { parser.map { Int(hostdev_parser_offset($0)) } ?? 0 }
 
-    func start(
-        _ localName: String, isRNG: Bool, attributes: [(name: String, value: String)],
-        declarations: [(name: String, value: String)],
-        closesAtOnce: Bool
-    ) {
+    func start(_ tag: StartTag, closesAtOnce: Bool) {
         depth += 1
         if let below = skippingBelow, depth > below { return }
+        let isRNG = tag.isRNG
         switch depth {
         case 1:
-            guard isRNG, localName == "grammar" else { return fail("the root is not a RELAX NG <grammar>") }
-            inherited = declarations + attributes.filter { $0.name == "datatypeLibrary" || $0.name == "ns" }
+            guard isRNG, tag.named("grammar") else { return fail("the root is not a RELAX NG <grammar>") }
+            inherited = tag.declarations + tag.attributes.filter { $0.name == "datatypeLibrary" || $0.name == "ns" }
         case 2:
             guard isRNG else { return skippingBelow = depth }
-            switch localName {
-            case "define":
-                guard let name = attributes.first(where: { $0.name == "name" })?.value else {
-                    return fail("<define> without a name")
-                }
-                open = (name, declarations + attributes, offset + (closesAtOnce ? 2 : 1), [], 0, nil)
-            case "include":
-                guard let href = attributes.first(where: { $0.name == "href" })?.value else {
-                    return fail("<include> without href")
-                }
+            if tag.named("define") {
+                guard let name = tag.attribute("name") else { return fail("<define> without a name") }
+                open = (name, tag.declarations + tag.attributes, offset + (closesAtOnce ? 2 : 1), [], 0, nil)
+            } else if tag.named("include") {
+                guard let href = tag.attribute("href") else { return fail("<include> without href") }
                 includes.append(href)
-            case "start":
+            } else if tag.named("start") {
                 skippingBelow = depth
-            default:
-                fail("<\(localName)> at the top of a grammar is not supported here")
+            } else {
+                fail("<\(tag.name)> at the top of a grammar is not supported here")
             }
         default:
             guard isRNG else { return skippingBelow = depth }
             guard open != nil else { return fail("content inside <include> (an override) is not supported here") }
-            switch localName {
-            case "ref":
-                if let name = attributes.first(where: { $0.name == "name" })?.value { open!.references.append(name) }
-            case "parentRef", "externalRef", "grammar", "include":
-                fail("<\(localName)> inside a define is not supported here")
-            default: break
+            if tag.named("ref") {
+                if let name = tag.attribute("name") { open!.references.append(name) }
+            } else if tag.named("parentRef") || tag.named("externalRef") || tag.named("grammar")
+                || tag.named("include")
+            {
+                fail("<\(tag.name)> inside a define is not supported here")
             }
             if depth == 3 {
                 open!.children += 1
-                if localName == "element", let name = attributes.first(where: { $0.name == "name" })?.value {
+                if tag.named("element"), let name = tag.attribute("name") {
                     open!.element = String(name.split(separator: ":").last ?? "")
                 }
             }
@@ -238,6 +230,68 @@ private func scannerOf(_ context: UnsafeMutableRawPointer?) -> GrammarScanner? {
     return Unmanaged<GrammarScanner>.fromOpaque(box).takeUnretainedValue()
 }
 
+/// A start tag as libxml2 hands it to SAX: names and attributes are read only when asked for.
+private struct StartTag {
+    let localName: UnsafePointer<xmlChar>
+    let uri: UnsafePointer<xmlChar>?
+    let namespaceCount: Int
+    let namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    let attributeCount: Int
+    let rawAttributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+
+    static func equal(_ text: UnsafePointer<xmlChar>, _ expected: StaticString) -> Bool {
+        let count = expected.utf8CodeUnitCount
+        let bytes = expected.utf8Start
+        for index in 0..<count where text[index] != bytes[index] { return false }
+        return text[count] == 0
+    }
+
+    var isRNG: Bool { uri.map { Self.equal($0, "http://relaxng.org/ns/structure/1.0") } ?? false }
+    func named(_ name: StaticString) -> Bool { Self.equal(localName, name) }
+    var name: String { String(cString: localName) }
+
+    /// The value of an unprefixed attribute.
+    func attribute(_ name: StaticString) -> String? {
+        guard let rawAttributes else { return nil }
+        for index in 0..<attributeCount {
+            let base = 5 * index
+            guard let local = rawAttributes[base], rawAttributes[base + 1] == nil, Self.equal(local, name) else {
+                continue
+            }
+            return value(at: base)
+        }
+        return nil
+    }
+
+    private func value(at base: Int) -> String? {
+        guard let rawAttributes, let value = rawAttributes[base + 3], let end = rawAttributes[base + 4] else {
+            return nil
+        }
+        return String(decoding: UnsafeBufferPointer(start: value, count: end - value), as: UTF8.self)
+    }
+
+    /// Every attribute, prefixed names as written.
+    var attributes: [(name: String, value: String)] {
+        guard let rawAttributes else { return [] }
+        return (0..<attributeCount).compactMap { index in
+            let base = 5 * index
+            guard let local = rawAttributes[base], let value = value(at: base) else { return nil }
+            let prefix = rawAttributes[base + 1].map { String(cString: $0) + ":" } ?? ""
+            return (prefix + String(cString: local), value)
+        }
+    }
+
+    /// The namespace declarations, as `xmlns` and `xmlns:prefix` attributes.
+    var declarations: [(name: String, value: String)] {
+        guard let namespaces else { return [] }
+        return (0..<namespaceCount).map { index in
+            let prefix = namespaces[2 * index].map { String(cString: $0) }
+            let target = namespaces[2 * index + 1].map { String(cString: $0) } ?? ""
+            return (prefix.map { "xmlns:" + $0 } ?? "xmlns", target)
+        }
+    }
+}
+
 private func scannerStart(
     _ context: UnsafeMutableRawPointer?, _ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?,
     _ uri: UnsafePointer<xmlChar>?, _ namespaceCount: Int32,
@@ -245,30 +299,12 @@ private func scannerStart(
     _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
 ) {
     guard let scanner = scannerOf(context), let localName else { return }
-    let name = String(cString: localName)
-    let isRNG = uri.map { String(cString: $0) == RelaxNGGrammarIndex.namespace } ?? false
-    var declarations: [(name: String, value: String)] = []
-    if let namespaces {
-        for index in 0..<Int(namespaceCount) {
-            let prefix = namespaces[2 * index].map { String(cString: $0) }
-            let target = namespaces[2 * index + 1].map { String(cString: $0) } ?? ""
-            declarations.append((prefix.map { "xmlns:" + $0 } ?? "xmlns", target))
-        }
-    }
-    var list: [(name: String, value: String)] = []
-    if let attributes {
-        for index in 0..<Int(attributeCount) {
-            let base = 5 * index
-            guard let local = attributes[base], let value = attributes[base + 3], let end = attributes[base + 4]
-            else { continue }
-            let prefix = attributes[base + 1].map { String(cString: $0) + ":" } ?? ""
-            let text = String(decoding: UnsafeBufferPointer(start: value, count: end - value), as: UTF8.self)
-            list.append((prefix + String(cString: local), text))
-        }
-    }
+    let tag = StartTag(
+        localName: localName, uri: uri, namespaceCount: Int(namespaceCount), namespaces: namespaces,
+        attributeCount: Int(attributeCount), rawAttributes: attributes)
     let parser = context!.assumingMemoryBound(to: xmlParserCtxt.self)
     let closes = parser.pointee.input?.pointee.cur.map { $0[0] == UInt8(ascii: "/") } ?? false
-    scanner.start(name, isRNG: isRNG, attributes: list, declarations: declarations, closesAtOnce: closes)
+    scanner.start(tag, closesAtOnce: closes)
 }
 
 private func scannerEnd(

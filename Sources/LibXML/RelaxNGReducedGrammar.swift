@@ -56,9 +56,11 @@ public struct RelaxNGReducedGrammar: Sendable {
         for name in excluded.sorted() {
             text += Array(#"<define name=""#.utf8) + Array(name.utf8) + Array(#""><notAllowed/></define>"#.utf8)
         }
-        for (fileIndex, file) in index.files.enumerated() {
-            let parts = kept.sorted().flatMap { name in (index.defines[name] ?? []).filter { $0.file == fileIndex } }
-            guard !parts.isEmpty else { continue }
+        var byFile = [[RelaxNGGrammarIndex.Part]](repeating: [], count: index.files.count)
+        for name in kept.sorted() {
+            for part in index.defines[name] ?? [] { byFile[part.file].append(part) }
+        }
+        for (file, parts) in zip(index.files, byFile) {
             for part in parts {
                 // Each define carries what it inherited from its file's <grammar> (libxml2 loses
                 // what a <div> would carry when it flattens the div).

@@ -140,6 +140,14 @@ struct DomainSchemaCheckTests {
         #expect(try Self.verdict(try Self.edits.get(), Self.invalidDomain, edits).isEmpty)
     }
 
+    @Test func theWholeGrammarIsCompiledOnlyWhenTheElementsWrittenFail() throws {
+        let check = try DomainSchemaCheck(scope: .edits)
+        _ = try Self.verdict(check, Self.domain, [.append(into: "devices", xml: Self.hostdev())])
+        #expect(!check.hasCompiledWholeGrammar)
+        _ = try Self.verdict(check, Self.domain, [.append(into: "devices", xml: Self.hostdev(managed: "maybe"))])
+        #expect(check.hasCompiledWholeGrammar)
+    }
+
     @Test func inputFromLibvirtIsNeverChecked() throws {
         let check = try DomainSchemaCheck(scope: .edits, inputIsLibvirtOutput: true)
         let edits: [Edit] = [.append(into: "devices", xml: Self.hostdev(managed: "maybe"))]

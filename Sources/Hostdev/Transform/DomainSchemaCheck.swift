@@ -38,6 +38,9 @@ public final class DomainSchemaCheck: Sendable {
     private let path: String
     private let reduced: RelaxNGReducedGrammar?
     private let full: Mutex<RelaxNGSchema?>
+    /// Reduced grammars compiled so far, by start defines and element names (a library caller
+    /// transforming many domains compiles each shape once).
+    private let compiled = Mutex<[String: RelaxNGSchema]>([:])
 
     /// Elements `<devices>` may hold any number of, in any order, each valid on its own.
     static let repeatableDevices: Set<String> = ["hostdev", "interface"]
@@ -129,7 +132,7 @@ public final class DomainSchemaCheck: Sendable {
         var names: Set<String> = []
         for unit in units { names.formUnion(unit.elementNames) }
         do throws(XMLError) {
-            let schema = try reduced.schema(start: starts, elementNames: names)
+            let schema = try reducedSchema(reduced, start: starts, elementNames: names)
             return units.allSatisfy { schema.validate(element: $0).isEmpty }
         } catch {
             return false
@@ -149,6 +152,23 @@ public final class DomainSchemaCheck: Sendable {
         }
         return top
     }
+
+    private func reducedSchema(_ grammar: RelaxNGReducedGrammar, start: [String], elementNames: Set<String>)
+        throws(XMLError) -> RelaxNGSchema
+    {
+        let key = start.joined(separator: " ") + "|" + elementNames.sorted().joined(separator: " ")
+        if let schema = compiled.withLock({ $0[key] }) { return schema }
+        let schema = try grammar.schema(start: start, elementNames: elementNames)
+        compiled.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[key] = schema
+        }
+        return schema
+    }
+
+    /// Whether the whole `domain.rng` has been compiled (in the edits scope, only when what the
+    /// transform wrote did not validate).
+    public var hasCompiledWholeGrammar: Bool { full.withLock { $0 != nil } }
 
     private func fullSchema() throws(XMLError) -> RelaxNGSchema {
         try full.withLock { (schema: inout RelaxNGSchema?) throws(XMLError) -> RelaxNGSchema in
