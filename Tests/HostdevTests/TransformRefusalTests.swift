@@ -92,6 +92,31 @@ struct TransformRefusalTests {
         #expect(try Self.errors(nil, same).isEmpty)
     }
 
+    @Test func lintOwnsByUUIDToo() throws {
+        func lint(uuid: String) throws -> [String] {
+            try withScratchDirectory("lint-uuid") { directory in
+                try """
+                <domain type='kvm'>
+                  <name>nfv-router</name>
+                  <uuid>\(uuid)</uuid>
+                  <devices>
+                    <hostdev mode='subsystem' type='pci' managed='no'>
+                      <source><address domain='0x0000' bus='0x03' slot='0x10' function='0x0'/></source>
+                    </hostdev>
+                  </devices>
+                </domain>
+                """.write(toFile: directory + "/router.xml")
+                let linter = Linter(
+                    schema: nil, inventory: try TransformTests.inventory.get(),
+                    select: ["owned-by-other-domain", "domain-name-clash"])
+                return linter.lint(files: [directory + "/router.xml"]).diagnostics.map(\.rule)
+            }
+        }
+        #expect(
+            try lint(uuid: "11111111-2222-4333-8444-555555555555") == ["domain-name-clash", "owned-by-other-domain"])
+        #expect(try lint(uuid: Self.nfvRouterUUID).isEmpty)
+    }
+
     @Test func aDeviceTheHostUses() throws {
         let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
         let inventory = try Self.inventory(hostUse: [nvme: ["/dev/nvme0n1p2 mounted on /"]])

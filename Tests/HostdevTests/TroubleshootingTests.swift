@@ -135,7 +135,10 @@ struct DoctorTests {
             })
         #expect(
             report.checks.contains {
-                $0.name == "IOMMU group 1 in one domain" && $0.evidence.contains("'c' holds pci_0000_01_00_1")
+                $0.name == "pci_0000_01_00_0 [iommu-group-split]"
+                    && $0.evidence == [
+                        "IOMMU group 1 is split: 'a' holds pci_0000_01_00_0; 'b' holds pci_0000_01_00_0; 'c' holds pci_0000_01_00_1"
+                    ]
             })
     }
 

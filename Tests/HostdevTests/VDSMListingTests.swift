@@ -141,3 +141,17 @@ struct NotAssignableRequestTests {
         #expect(try Self.refusal("scsi_9_0_0_0").contains("is not a host device"))
     }
 }
+
+@Suite("hostdev snapshot keeps VDSM's devices")
+struct VDSMSnapshotTests {
+    @Test func aSnapshotOfTheTreeReadsBackTheSame() throws {
+        let snapshot = try VDSMHost.inventory.get()
+        let tree = try FakeSysfs(mirroring: snapshot)
+        let file = tree.root + "/snapshot.xml"
+        let written = HostdevBinary.run(["snapshot", "--sysfs", tree.root, "-o", file])
+        #expect(written.status == 0, "\(written.stderr)")
+        let back = try InventorySource.snapshot(path: file).load()
+        #expect(back.devices.map(\.name) == snapshot.devices.map(\.name))
+        for (left, right) in zip(back.devices, snapshot.devices) { #expect(left == right, "\(left.name)") }
+    }
+}

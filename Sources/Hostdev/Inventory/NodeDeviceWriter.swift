@@ -63,6 +63,7 @@ enum NodeDeviceWriter {
         } else if device.capability == "scsi_host", let number = Int(device.name.dropFirst("scsi_host".count)) {
             capability.appendIndentedElement("host", text: String(number))
         }
+        appendExtras(device, to: capability)
     }
 
     private static func appendID(_ name: String, _ id: UInt16?, _ text: String?, to capability: XMLNode) {

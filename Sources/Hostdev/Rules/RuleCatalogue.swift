@@ -14,7 +14,8 @@ public enum RuleCatalogue {
         DomainNameClashRule(), OwnedByOtherDomainRule(), SplitGroupRule(), HostUseRule(), NotDetachedRule(),
         ConflictingHostdevRule(), PlaceholderAssignedRule(), BootOrderConflictRule(), DuplicateBootOrderRule(),
         DuplicateAliasRule(), GuestAddressCollisionRule(), MigrationMarkerRule(), ManagedRule(), ROMFileRule(),
-        DeviceInTwoDomainsRule(),
+        DeviceInTwoDomainsRule(), InterfaceFunctionRule(), InterfaceMACRule(), InterfaceVLANRule(),
+        MdevInstanceRule(), MdevNotCreatedRule(),
     ]
 
     /// Every id, the schema's and malformed XML's included.

@@ -9,6 +9,25 @@ struct SplitGroupRule: CrossDomainRule {
         in use"). Give the whole group to one guest.
         """
     let needsHost = true
+    let commands = RuleCommand.domainCommands.union([.doctor])
+
+    /// doctor: the domains of the host that hold the device's group, when there are several.
+    func check(device subject: CheckedDevice) -> [Diagnostic] {
+        let inventory = subject.inventory
+        guard let group = subject.device.pci?.iommuGroup else { return [] }
+        var holders: [String: [String]] = [:]
+        for member in inventory.groupMembers(group) {
+            guard let device = inventory.device(at: member) else { continue }
+            for owner in inventory.owners(of: device) { holders[owner.name, default: []].append(device.name) }
+        }
+        guard holders.count > 1 else { return [] }
+        let held = holders.sorted { $0.key < $1.key }.map { "'\($0.key)' holds \($0.value.joined(separator: ", "))" }
+        return [
+            finding(
+                "IOMMU group \(group) is split: " + held.joined(separator: "; "), device: subject,
+                fixIt: "give the whole group to one domain")
+        ]
+    }
 
     func check(_ domain: CheckedDomain) -> [Diagnostic] {
         guard let inventory = domain.inventory else { return [] }

@@ -78,7 +78,7 @@ public enum PassthroughTransform {
         domainXML: [UInt8]?, source: String? = nil, request: VMCreateRequest, inventory: HostInventory?,
         options: TransformOptions = TransformOptions()
     ) throws(TransformError) -> TransformResult {
-        if !request.hostDevices.isEmpty && inventory == nil { throw .needsHost }
+        if request.needsHost && inventory == nil { throw .needsHost }
         let document: XMLDocument
         if let domainXML {
             do throws(XMLError) {
@@ -103,12 +103,15 @@ public enum PassthroughTransform {
         var planner = TransformPlanner(domain: root, request: request, inventory: inventory, options: options)
         planner.plan()
         diagnostics += planner.notes
+        var vdsmDevices = VDSMDevicePlanner(domain: root, request: request, inventory: inventory)
+        vdsmDevices.plan()
         var report = TransformReport(
-            added: planner.planned.map(\.device.name),
+            added: planner.planned.map(\.device.name) + vdsmDevices.added,
             addedForGroups: Dictionary(
                 planner.planned.compactMap { planned in planned.addedForGroup.map { (planned.device.name, $0) } },
                 uniquingKeysWith: { first, _ in first }),
-            kept: planner.kept.map(\.description), placeholders: planner.placeholders.map(\.description),
+            kept: planner.kept.map(\.description) + vdsmDevices.kept,
+            placeholders: planner.placeholders.map(\.description),
             groups: planner.groups, migratable: true, succeeded: false, diagnostics: [])
         func finish(_ xml: [UInt8]?, changed: Bool) -> TransformResult {
             report.succeeded = xml != nil
@@ -119,7 +122,7 @@ public enum PassthroughTransform {
 
         // Emit into the document, then check the result with the same rules lint applies; nothing
         // is serialized unless they pass.
-        let origins = planner.emit()
+        let origins = planner.emit() + vdsmDevices.emit()
         var changed = domainXML == nil || !origins.isEmpty
         if !HostdevElement.all(in: root).isEmpty || !planner.placeholders.isEmpty {
             changed = HostdevEmitter.mark(root, placeholders: planner.placeholders) || changed

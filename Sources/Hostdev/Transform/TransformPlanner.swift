@@ -48,7 +48,7 @@ struct TransformPlanner {
             guard let device = inventory.device(named: entry.name), let source = device.hostdevSource,
                 resolved.insert(device.name).inserted
             else { continue }
-            let present = existing.contains { $0.source == source }
+            let present = existing.contains { $0.source == source && $0.node.name == "hostdev" }
             if entry.isPlaceholder {
                 if !present { placeholders.append(entry.name) }
             } else if present {

@@ -29,7 +29,6 @@ public struct Doctor: Sendable {
             devices = inventory.devices.filter { !inventory.owners(of: $0).isEmpty }
         }
         for device in devices { checks += deviceChecks(device) }
-        checks += splitGroupChecks()
         return DoctorReport(checks: checks, origin: inventory.origin)
     }
 
@@ -130,27 +129,6 @@ public struct Doctor: Sendable {
         let user = inventory.facts.accounts?.users.first { $0.value.uid == node.uid }?.key ?? String(node.uid)
         let group = inventory.facts.accounts?.groups[node.gid]?.name ?? String(node.gid)
         return "\(user):\(group)"
-    }
-
-    /// Groups whose devices belong to more than one domain.
-    func splitGroupChecks() -> [DoctorCheck] {
-        var checks: [DoctorCheck] = []
-        for group in inventory.groupNumbers {
-            var owners: [String: [String]] = [:]
-            for address in inventory.groupMembers(group) {
-                guard let device = inventory.device(at: address) else { continue }
-                for owner in inventory.owners(of: device) { owners[owner.name, default: []].append(device.name) }
-            }
-            guard owners.count > 1 else { continue }
-            checks.append(
-                DoctorCheck(
-                    "IOMMU group \(group) in one domain", .error,
-                    evidence: owners.sorted { $0.key < $1.key }.map {
-                        "'\($0.key)' holds \($0.value.joined(separator: ", "))"
-                    },
-                    fixIt: "give the whole group to one domain"))
-        }
-        return checks
     }
 }
 

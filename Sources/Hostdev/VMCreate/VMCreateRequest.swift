@@ -18,6 +18,10 @@ public struct VMCreateRequest: Sendable, Equatable {
     public var smp: Int?
     /// The host devices requested, in the order given.
     public var hostDevices: [HostDeviceRequest]
+    /// The SR-IOV virtual functions requested as network interfaces.
+    public var interfaces: [HostdevInterfaceRequest] = []
+    /// The mediated devices requested by type.
+    public var mediatedDevices: [MdevRequest] = []
     /// Notes and warnings about what was passed over (other devices, unknown keys).
     public var notes: [Diagnostic]
     /// Where the parameters came from, for messages.
@@ -82,6 +86,7 @@ public struct VMCreateRequest: Sendable, Equatable {
             guard case .object(let dictionary) = device else {
                 throw VMCreateError(source: source, "\(place) is \(device.kind), not a device dictionary")
             }
+            if try decodeVDSMDevice(dictionary, index: index, source: source, into: &request) { continue }
             guard dictionary["type"]?.text == "hostdev" else {
                 passedOver += 1
                 // A few are named; the rest are counted, so a request of a million entries stays small.

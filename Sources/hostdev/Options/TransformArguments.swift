@@ -77,7 +77,7 @@ struct TransformArguments: ParsableArguments {
         -> TransformResult
     {
         let request = try readRequest()
-        let inventory = request.hostDevices.isEmpty && host.sourceOrDefault == nil ? nil : try host.loadInventory()
+        let inventory = !request.needsHost && host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let bytes: [UInt8]?
         if let domain = domainSource {
             bytes = try readDomain(domain)
