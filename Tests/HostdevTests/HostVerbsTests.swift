@@ -38,6 +38,11 @@ struct HostVerbsTests {
         let forced = HostdevBinary.run([
             "detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force",
         ])
+        let dryRun = HostdevBinary.run([
+            "detach", "pci_0000_01_00_0", "--connect", Repository.sampleHostURI, "--force", "--dry-run",
+        ])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout == "would detach pci_0000_01_00_0 (bind it to vfio-pci)\n")
         #expect(forced.status == 3)
         #expect(forced.stdout.isEmpty)
         #expect(forced.stderr.contains("does not support it"))

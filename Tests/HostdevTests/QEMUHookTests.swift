@@ -238,7 +238,7 @@ struct QEMUHookTests {
         #expect(result.status == 1)
         #expect(
             result.stderr
-                == "hostdev: domain 'nvme-grab' refused: the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on /\n"
+                == "hostdev: domain 'nvme-grab' refused: the host itself uses pci_0000_02_00_0: /dev/nvme0n1p2 mounted on / [host-device-in-use]\n"
         )
         #expect(tree.state == before)
         #expect(tree.driver(of: "0000:02:00.0") == "nvme")

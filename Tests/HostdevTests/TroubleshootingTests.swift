@@ -80,6 +80,17 @@ struct DoctorTests {
             ))
     }
 
+    @Test func theHostsOwnDiskIsNotOfferedToDetachOnTheCommandLine() throws {
+        let tree = try Self.healthy()
+        try tree.blockDevice(
+            "nvme0n1", partition: "nvme0n1p2", on: try PCIAddress(sysfsName: "0000:02:00.0"), mountedOn: "/")
+        let result = Self.doctor(tree, ["pci_0000_02_00_0"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[ERROR] pci_0000_02_00_0 [host-device-in-use]"), "\(result.stdout)")
+        #expect(result.stdout.contains("fix: move what the host runs on pci_0000_02_00_0 elsewhere first"))
+        #expect(!result.stdout.contains("hostdev detach pci_0000_02_00_0"), "\(result.stdout)")
+    }
+
     @Test func aDeviceTheHostUsesIsNotOfferedToDetach() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         try tree.accounts(passwd: Self.passwd, group: Self.group)

@@ -3,9 +3,9 @@ import LibXML
 /// libvirt's QEMU hook (`/etc/libvirt/hooks/qemu.d/hostdev NAME OPERATION SUB-OPERATION EXTRA`,
 /// the domain XML on stdin) for the domains hostdev marked non-migratable:
 ///
-/// - `prepare begin`: the passthrough rules against this host (every device present and
-///   assignable, IOMMU groups complete, no device another running domain holds, none the host
-///   itself uses, vfio-pci loaded); then each `managed='no'` PCI hostdev, hostdev interface and
+/// - `prepare begin`: the rule catalogue against this host (``RuleCatalogue``'s hook rules over the
+///   domain, its detach rules over each device: present and assignable, IOMMU groups complete, no
+///   device another running domain holds, none the host itself uses), and vfio-pci loaded; then each `managed='no'` PCI hostdev, hostdev interface and
 ///   group placeholder is bound to vfio-pci as libvirt binds `managed='yes'` devices. Any refusal
 ///   stops the start before anything is touched; a failed bind gives back what was bound.
 /// - `release end`: the devices the hook bound go back to the host (reset where the kernel offers
@@ -20,12 +20,6 @@ public struct QEMUHook: Sendable {
     public var root: String
     /// How attributes are written; sysfs files under `root` unless replaced.
     public var writer: any SysfsAttributeWriter
-
-    /// The rules evaluated before detaching (the host rules of the linter that refuse).
-    public static let ruleIDs: Set<String> = [
-        "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
-        "owned-by-other-domain",
-    ]
 
     /// A hook for the host under `root`.
     public init(root: String = "/", writer: (any SysfsAttributeWriter)? = nil) {
@@ -121,18 +115,30 @@ public struct QEMUHook: Sendable {
         } catch {
             return refused(["\(error)"])
         }
-        var reasons = problems
-        let report = Linter(schema: nil, inventory: inventory, select: Self.ruleIDs).lint(xml: xml, source: domain)
-        reasons += report.diagnostics.filter { $0.severity == .error }.map { "\($0.message) [\($0.rule)]" }
+        // The rule catalogue: its hook rules over the domain, its detach rules over every device
+        // the hook detaches (placeholders included); errors refuse.
+        var findings: [Diagnostic]
+        do throws(XMLError) {
+            findings = try RuleCatalogue.evaluate(domainXML: xml, source: domain, inventory: inventory, command: .hook)
+        } catch {
+            return Outcome(exitCode: 2, messages: [error.description], changed: [])
+        }
         for address in addresses {
-            guard let device = inventory.device(at: address) else {
-                if !reasons.contains(where: { $0.contains(address.nodeDeviceName) }) {
-                    reasons.append("\(address.nodeDeviceName) is not on this host")
+            if let device = inventory.device(at: address) {
+                // What the domain's rules already said about this device is not said twice.
+                findings += RuleCatalogue.evaluate(device: device, inventory: inventory, command: .detach).filter {
+                    finding in !findings.contains { $0.rule == finding.rule && $0.message.contains(device.name) }
                 }
-                continue
+            } else if !findings.contains(where: { $0.severity == .error && $0.message.contains(address.nodeDeviceName) }
+            ) {
+                findings.append(
+                    Diagnostic(.error, rule: "device-missing", "\(address.nodeDeviceName) is not on this host"))
             }
-            reasons += DeviceAssignment.refusals(detaching: device, inventory: inventory, force: false)
-                .filter { $0.rule == "host-device-in-use" }.map(\.message)
+        }
+        var reasons = problems
+        for finding in findings where finding.severity == .error {
+            let reason = "\(finding.message) [\(finding.rule)]"
+            if !reasons.contains(reason) { reasons.append(reason) }
         }
         let binding = StubBinding(root: self.root, writer: writer)
         if !binding.stubLoaded {
