@@ -49,11 +49,31 @@ extension FakeSysfs {
             try link(parentPath, at: path + "/device")
             try link(path, at: "sys/class/block/" + name)
             if let model = storage.model { try write(parentPath + "/model", model + "\n") }
-            if let vendor = storage.vendor {
+            // A PCI or virtio parent already has its vendor id, which libvirt reads as the disk's vendor.
+            if let vendor = storage.vendor, !FileManager.default.fileExists(atPath: root + "/" + parentPath + "/vendor")
+            {
                 try write(parentPath + "/vendor", vendor.padding(toLength: 8, withPad: " ", startingAt: 0) + "\n")
             }
+            try addBlockAttributes(storage, at: path)
             return path
         }
         return nil
+    }
+
+    /// Sizes, the device number, removability and udev's record (`run/udev/data/bMAJOR:MINOR`) of a
+    /// block device, as libvirt reads them.
+    func addBlockAttributes(_ storage: StorageDetails, at path: String) throws {
+        let minor = (try? String(contentsOfFile: root + "/blocks", encoding: .utf8).count) ?? 0
+        try append("blocks", "x")
+        try write(path + "/dev", "8:\(minor * 16)\n")
+        try write(path + "/size", "\(storage.numBlocks ?? (storage.removable?.size ?? 0) / 512)\n")
+        try write(path + "/queue/logical_block_size", "\(storage.logicalBlockSize ?? 512)\n")
+        try write(path + "/removable", storage.removable == nil ? "0\n" : "1\n")
+        var udev = ""
+        if let type = storage.driveType { udev += "E:ID_TYPE=\(type == "cdrom" ? "cd" : type)\n" }
+        if let bus = storage.bus { udev += "E:ID_BUS=\(bus)\n" }
+        if let serial = storage.serial { udev += "E:ID_SERIAL=\(serial)\n" }
+        if storage.removable?.available == true { udev += "E:ID_CDROM_MEDIA=1\n" }
+        try write("run/udev/data/b8:\(minor * 16)", udev)
     }
 }

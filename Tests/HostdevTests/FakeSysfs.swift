@@ -89,7 +89,38 @@ final class FakeSysfs {
             try addMdevTypes(device.mdevTypes, at: path)
             return path
         }
+        // Under a virtio PCI device, the kernel puts a virtio bus device between (…/0000:00:03.0/virtio2/net/eth0).
+        let parentPath = try parentPath.map { path in
+            guard let parent = device.parent.flatMap({ inventory.device(named: $0) }), parent.pci?.vendorID == 0x1af4
+            else { return path }
+            let virtio = path + "/virtio\(parent.pci?.address.slot ?? 0)"
+            try write(virtio + "/vendor", "0x1af4\n")
+            return virtio
+        }
+        if let net = device.net {
+            // A virtual interface (parent computer) lives under sys/devices/virtual and has no device link.
+            let path = (parentPath ?? "sys/devices/virtual") + "/net/" + net.interface
+            try write(path + "/address", (net.address ?? "") + "\n")
+            try write(path + "/operstate", "down\n")
+            if let parentPath { try link(parentPath, at: path + "/device") }
+            try link(path, at: "sys/class/net/" + net.interface)
+            return path
+        }
         guard let parentPath else { return nil }
+        if let type = device.drmType {
+            let name = String(device.name.dropFirst("drm_".count))
+            let base = ["primary": 0, "control": 1, "render": 2][type] ?? 0
+            let path = parentPath + "/drm/" + name
+            try write(path + "/dev", "226:\(base * 64 + (Int(name.filter(\.isNumber)) ?? 0) % 64)\n")
+            try link(path, at: "sys/class/drm/" + name)
+            return path
+        }
+        if let target = device.scsiTargetName {
+            let path = parentPath + "/" + target
+            try directory(path)
+            try link(path, at: "sys/bus/scsi/devices/" + target)
+            return path
+        }
         if let usb = device.usb {
             let kernelName =
                 device.name == "usb_usb\(usb.bus)"
@@ -106,8 +137,8 @@ final class FakeSysfs {
             }
             return path
         }
-        if device.capability == "scsi_host" {
-            let host = String(device.name.dropFirst("scsi_".count))
+        if let number = device.scsiHostNumber {
+            let host = "host\(number)"
             let path = parentPath + "/" + host
             try directory(path + "/scsi_host/" + host)
             try link(path + "/scsi_host/" + host, at: "sys/class/scsi_host/" + host)
@@ -115,24 +146,15 @@ final class FakeSysfs {
         }
         if let scsi = device.scsi {
             let kernelName = "\(scsi.host):\(scsi.bus):\(scsi.target):\(scsi.unit)"
-            let path = parentPath + "/target\(scsi.host):\(scsi.bus):\(scsi.target)/" + kernelName
+            let underTarget = device.parent?.hasPrefix("scsi_target") == true
+            let path =
+                parentPath + (underTarget ? "/" : "/target\(scsi.host):\(scsi.bus):\(scsi.target)/") + kernelName
             try write(path + "/type", scsi.type == "disk" ? "0\n" : "5\n")
             try link(path, at: "sys/bus/scsi/devices/" + kernelName)
             if let driver = device.driver {
                 try directory("sys/bus/scsi/drivers/" + driver)
                 try link("sys/bus/scsi/drivers/" + driver, at: path + "/driver")
             }
-            return path
-        }
-        if device.capability == "net" {
-            let parts = device.name.split(separator: "_").dropFirst()
-            let mac = parts.suffix(6).joined(separator: ":")
-            let interface = parts.dropLast(6).joined(separator: "_")
-            let path = parentPath + "/net/" + interface
-            try write(path + "/address", mac + "\n")
-            try write(path + "/operstate", "down\n")
-            try link(parentPath, at: path + "/device")
-            try link(path, at: "sys/class/net/" + interface)
             return path
         }
         return try addMdevOrStorage(device, under: parentPath)

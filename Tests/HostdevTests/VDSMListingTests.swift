@@ -74,6 +74,10 @@ struct VDSMListingTests {
         #expect(instance["parent"] as? String == "pci_0000_81_00_0")
         #expect(instance["uuid"] as? String == "4b20d080-1b54-4048-85b3-a6a62d165c01")
         #expect(instance["iommu_group"] as? String == "40")
+        let table = HostdevBinary.run(["list"] + Self.snapshot + ["--capability", "mdev"]).stdout
+        #expect(table.contains("vdi-1 (off)") && table.contains("mdev type nvidia-11"), "\(table)")
+        let json = HostdevBinary.run(["list", "--format", "json", "--capability", "mdev"] + Self.snapshot).stdout
+        #expect(json.contains("\"vmId\" : \"9d7e2c4b-1a3f-4e5d-8c6b-7a8f9e0d1c2b\""), "\(json)")
     }
 
     @Test func theTestDriverGivesTheSameFieldsButForDrivers() throws {

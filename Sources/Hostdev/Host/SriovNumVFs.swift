@@ -17,7 +17,7 @@ public enum SriovNumVFs {
             case .virtualFunctionAssigned(let name, let domain, let running):
                 "virtual function \(name) is assigned to domain '\(domain)' (\(running ? "running" : "shut off")); remove it from the domain first: changing the count destroys every VF"
             case .hostUse(let name, let uses):
-                "the host uses \(name): \(uses.joined(separator: "; ")) (pass --force to change the count anyway)"
+                "the host uses \(name): \(uses.joined(separator: "; "))"
             }
         }
     }

@@ -29,6 +29,15 @@ enum NodeDeviceParser {
         case "mdev": result.mdev = try parseMdev(capability, name: name, fail: fail)
         case "storage": result.storage = parseStorage(capability)
         case "scsi_generic": result.genericCharDevice = capability.text("char")
+        case "scsi_host": result.scsiHostNumber = capability.integer("host")
+        case "scsi_target": result.scsiTargetName = capability.text("target")
+        case "drm": result.drmType = capability.text("type")
+        case "usb":
+            guard let number = capability.integer("number"), let klass = capability.integer("class"),
+                let subclass = capability.integer("subclass"), let proto = capability.integer("protocol")
+            else { throw fail("USB interface \(name) has no <number>, <class>, <subclass> and <protocol>", capability) }
+            result.usbInterface = USBInterfaceDetails(
+                number: number, interfaceClass: klass, subclass: subclass, protocol: proto)
         case "usb_device":
             guard let bus = capability.integer("bus"), let number = capability.integer("device") else {
                 throw fail("USB device \(name) has no <bus> and <device>", capability)

@@ -12,7 +12,9 @@ enum SysfsSource {
         try reader.readPCI()
         try reader.readUSB()
         try reader.readSCSI()
+        try reader.readBlock()
         try reader.readNet()
+        try reader.readDRM()
         var devices = reader.devices
         try SysfsMdevAndStorage.read(tree: tree, into: &devices)
         let facts = try SysfsFacts.read(tree: tree, devices: devices)
@@ -24,9 +26,9 @@ enum SysfsSource {
 /// The device part of a sysfs read.
 struct SysfsReader {
     let tree: SysfsTree
-    private(set) var devices: [HostDevice] = []
+    var devices: [HostDevice] = []
     /// Real device directories (relative to the root) to device names, to find parents.
-    private var namesByPath: [String: String] = [:]
+    var namesByPath: [String: String] = [:]
     private let pciIDs: IDDatabase
     private let usbIDs: IDDatabase
 
@@ -45,8 +47,9 @@ struct SysfsReader {
                 })
     }
 
-    /// The nearest ancestor directory that is a known device, else `computer`.
-    private func parent(of path: String) -> String {
+    /// The nearest ancestor directory that is a known device, else `computer`, as libvirt walks up
+    /// to the nearest device it lists.
+    func parent(of path: String) -> String {
         var components = path.split(separator: "/").dropLast()
         while !components.isEmpty {
             if let name = namesByPath[components.joined(separator: "/")] { return name }
@@ -158,43 +161,84 @@ struct SysfsReader {
         }
     }
 
+    /// SCSI hosts (`scsi_host0`), targets (`scsi_target0_0_0`) and devices (`scsi_0_0_0_0`), each
+    /// under the nearest device above it.
     mutating func readSCSI() throws(InventoryError) {
         for host in try tree.list("sys/class/scsi_host") {
-            guard host.hasPrefix("host"), Int(host.dropFirst(4)) != nil else { continue }
+            guard host.hasPrefix("host"), let number = Int(host.dropFirst(4)) else { continue }
             let path = try tree.resolve("sys/class/scsi_host/" + host)
             // The class entry points at .../hostN/scsi_host/hostN; the device is .../hostN.
             let device =
                 path.hasSuffix("/scsi_host/" + host) ? String(path.dropLast(("/scsi_host/" + host).count)) : path
-            let name = "scsi_" + host
-            devices.append(HostDevice(name: name, parent: parent(of: device), capability: "scsi_host"))
-            namesByPath[device] = name
+            var entry = HostDevice(name: "scsi_" + host, parent: parent(of: device), capability: "scsi_host")
+            entry.scsiHostNumber = number
+            add(entry, at: device)
         }
-        for kernelName in try tree.list("sys/bus/scsi/devices") {
+        let names = try tree.list("sys/bus/scsi/devices")
+        for target in names where target.hasPrefix("target") {
+            var entry = HostDevice(
+                name: Self.libvirtName("scsi", target), capability: "scsi_target")
+            let path = try tree.resolve("sys/bus/scsi/devices/" + target)
+            entry.parent = parent(of: path)
+            entry.scsiTargetName = target
+            add(entry, at: path)
+        }
+        for kernelName in names {
             let numbers = kernelName.split(separator: ":").compactMap { Int($0) }
             guard numbers.count == 4 else { continue }
             let base = "sys/bus/scsi/devices/" + kernelName
             let path = try tree.resolve(base)
-            let types = [0: "disk", 1: "tape", 5: "cdrom", 8: "changer", 12: "raid", 13: "enclosure"]
-            let type = try tree.text(base + "/type").flatMap { Int($0) }.flatMap { types[$0] }
-            devices.append(
+            let type = try tree.text(base + "/type").flatMap { Int($0) }.flatMap { Self.scsiTypes[$0] }
+            add(
                 HostDevice(
                     name: Self.libvirtName("scsi", kernelName), parent: parent(of: path), capability: "scsi",
                     driver: try tree.linkName(base + "/driver"),
                     scsi: SCSIDetails(
-                        host: numbers[0], bus: numbers[1], target: numbers[2], unit: numbers[3], type: type)))
+                        host: numbers[0], bus: numbers[1], target: numbers[2], unit: numbers[3], type: type)),
+                at: path)
         }
     }
 
+    /// The SCSI peripheral device types libvirt names.
+    static let scsiTypes = [
+        0: "disk", 1: "tape", 3: "processor", 4: "worm", 5: "cdrom", 6: "scanner", 7: "mod", 8: "changer",
+        12: "raid", 13: "enclosure",
+    ]
+
+    /// Records a device found at a real path, so that the devices below it find it as their parent.
+    mutating func add(_ device: HostDevice, at path: String) {
+        devices.append(device)
+        namesByPath[path] = device.name
+    }
+
+    /// Every network interface libvirt lists, virtual ones (`lo`, `ifb0`, bridges) included, named
+    /// `net_IFACE_MAC` and placed under the nearest listed device above it (a virtio NIC's
+    /// `…/0000:00:03.0/virtio2/net/eth0` under `pci_0000_00_03_0`; a virtual one under `computer`).
     mutating func readNet() throws(InventoryError) {
         for interface in try tree.list("sys/class/net") {
             let base = "sys/class/net/" + interface
-            guard tree.exists(base + "/device") else { continue }  // virtual interfaces have no device
-            let device = try tree.resolve(base + "/device")
+            let path = try tree.resolve(base)
             let mac = try tree.text(base + "/address") ?? ""
             devices.append(
                 HostDevice(
-                    name: Self.libvirtName("net", interface + "_" + mac), parent: namesByPath[device] ?? "computer",
-                    capability: "net", net: NetDetails(interface: interface, address: mac.isEmpty ? nil : mac)))
+                    name: Self.libvirtName("net", mac.isEmpty ? interface : interface + "_" + mac),
+                    parent: parent(of: path), capability: "net",
+                    net: NetDetails(interface: interface, address: mac.isEmpty ? nil : mac)))
+        }
+    }
+
+    /// DRM minors (`drm_card0`, `drm_renderD128`) under their GPU; connectors are not devices to libvirt.
+    mutating func readDRM() throws(InventoryError) {
+        for name in try tree.list("sys/class/drm") {
+            let base = "sys/class/drm/" + name
+            guard let numbers = try tree.text(base + "/dev")?.split(separator: ":"), numbers.count == 2,
+                let minor = Int(numbers[1])
+            else { continue }
+            guard let type = [0: "primary", 1: "control", 2: "render"][minor >> 6] else { continue }
+            var device = HostDevice(
+                name: Self.libvirtName("drm", name), parent: parent(of: try tree.resolve(base)), capability: "drm")
+            device.drmType = type
+            devices.append(device)
         }
     }
 }

@@ -36,7 +36,7 @@ public struct DeviceListing: Sendable {
     public func vdsmJSON() -> String {
         var entries: [String: VDSMEntry] = [:]
         for device in devices {
-            let owner = inventory.owners(of: device).first
+            let owner = inventory.listingOwners(of: device).first
             entries[device.name] = VDSMEntry(params: VDSMParams(device, inventory: inventory), vmId: owner?.uuid)
         }
         return PrettyJSON.encode(entries)
@@ -66,14 +66,16 @@ public struct DeviceListing: Sendable {
                 } else { device.capability }
             rows.append([
                 device.name, address, "-", "-", idPair(device.usb?.vendorID, device.usb?.productID),
-                device.driver ?? "-", ownerNames(device), device.usb?.productName ?? device.scsi?.type ?? "",
+                device.driver ?? "-", ownerNames(device),
+                device.usb?.productName ?? device.scsi?.type ?? device.mdev?.type.map { "mdev type " + $0 }
+                    ?? device.storage?.model ?? device.genericCharDevice ?? "",
             ])
         }
         return TextTable.render(header: header, rows: rows)
     }
 
     private func ownerNames(_ device: HostDevice) -> String {
-        let owners = inventory.owners(of: device)
+        let owners = inventory.listingOwners(of: device)
         return owners.isEmpty ? "-" : owners.map { $0.name + ($0.isActive ? "" : " (off)") }.joined(separator: ",")
     }
 

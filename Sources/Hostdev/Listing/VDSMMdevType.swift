@@ -34,3 +34,14 @@ extension VDSMParams {
         }
     }
 }
+
+extension HostInventory {
+    /// The domains that use a device, for the listing: its hostdev owners, and for a mediated device
+    /// the domains whose `<hostdev type='mdev'>` names its UUID (a domain whose XML cannot be read
+    /// is listed too, rather than hidden).
+    func listingOwners(of device: HostDevice) -> [HostDomain] {
+        guard let uuid = device.mdev?.uuid else { return owners(of: device) }
+        return domains.filter { domain in MdevHostdev.uuids(of: domain)?.contains(uuid) ?? true }
+            .sorted { ($0.isActive ? 0 : 1, $0.name) < ($1.isActive ? 0 : 1, $1.name) }
+    }
+}

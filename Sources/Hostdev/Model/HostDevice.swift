@@ -24,6 +24,14 @@ public struct HostDevice: Sendable, Equatable {
     public var storage: StorageDetails?
     /// The character device of a `scsi_generic` device (`/dev/sg0`).
     public var genericCharDevice: String?
+    /// The host number of a `scsi_host` device (`scsi_host0` → 0).
+    public var scsiHostNumber: Int?
+    /// The kernel name of a `scsi_target` device (`target0:0:0`).
+    public var scsiTargetName: String?
+    /// The minor type of a `drm` device: `primary`, `control` or `render`.
+    public var drmType: String?
+    /// A USB interface (libvirt's `<capability type='usb'>`).
+    public var usbInterface: USBInterfaceDetails?
 
     /// Creates a device.
     public init(
@@ -193,5 +201,25 @@ public struct NetDetails: Sendable, Equatable {
     public init(interface: String, address: String?) {
         self.interface = interface
         self.address = address
+    }
+}
+
+/// A USB interface: its number, class, subclass and protocol, as the device descriptor gives them.
+public struct USBInterfaceDetails: Sendable, Equatable {
+    /// `bInterfaceNumber`.
+    public var number: Int
+    /// `bInterfaceClass`.
+    public var interfaceClass: Int
+    /// `bInterfaceSubClass`.
+    public var subclass: Int
+    /// `bInterfaceProtocol`.
+    public var `protocol`: Int
+
+    /// Creates USB interface details.
+    public init(number: Int, interfaceClass: Int, subclass: Int, protocol: Int) {
+        self.number = number
+        self.interfaceClass = interfaceClass
+        self.subclass = subclass
+        self.protocol = `protocol`
     }
 }

@@ -35,7 +35,11 @@ struct SriovCommand: ParsableCommand {
             let refusals = SriovNumVFs.refusals(
                 pf: device, numVFs: numvfs, inventory: inventory, domains: domains, force: force)
             guard refusals.isEmpty else {
-                throw CommandFailure.refused(refusals.map(\.description).joined(separator: "\nhostdev: "))
+                let lines = refusals.map { refusal in
+                    guard case .hostUse = refusal else { return refusal.description }
+                    return refusal.description + " (pass --force to change the count anyway)"
+                }
+                throw CommandFailure.refused(lines.joined(separator: "\nhostdev: "))
             }
             do throws(HostChangeError) {
                 let functions = try SriovNumVFs.apply(pf: address, numVFs: numvfs, root: host.sysfs)

@@ -1,8 +1,8 @@
 /// What a sysfs read adds beyond PCI, USB, SCSI and net devices: each parent's mediated-device
 /// types (`mdev_supported_types/ID/{name,available_instances,device_api,description}`), the
-/// existing mediated devices (`/sys/bus/mdev/devices/UUID`), and the `scsi_generic` and block
-/// children of SCSI devices (`/sys/class/scsi_generic/sgN`, `/sys/class/block/sdX`), named as
-/// libvirt names them (`mdev_UUID`, `scsi_generic_sgN`, `block_sdX`).
+/// existing mediated devices (`/sys/bus/mdev/devices/UUID`), and the `scsi_generic` children of
+/// SCSI devices (`/sys/class/scsi_generic/sgN`), named as libvirt names them (`mdev_UUID`,
+/// `scsi_generic_sgN`); block devices are `SysfsReader.readBlock`'s.
 enum SysfsMdevAndStorage {
     static func read(tree: SysfsTree, into devices: inout [HostDevice]) throws(InventoryError) {
         var pciByPath: [String: Int] = [:]
@@ -39,17 +39,6 @@ enum SysfsMdevAndStorage {
             guard tree.exists(link), let parent = scsiByPath[try tree.resolve(link)] else { continue }
             var device = HostDevice(name: "scsi_generic_" + name, parent: parent, capability: "scsi_generic")
             device.genericCharDevice = "/dev/" + name
-            devices.append(device)
-        }
-        for name in try tree.list("sys/class/block") {
-            let link = "sys/class/block/\(name)/device"
-            guard tree.exists(link) else { continue }
-            let scsiPath = try tree.resolve(link)
-            guard let parent = scsiByPath[scsiPath] else { continue }
-            var device = HostDevice(name: "block_" + name, parent: parent, capability: "storage")
-            device.storage = StorageDetails(
-                block: "/dev/" + name, model: try tree.text(scsiPath + "/model").flatMap(nonEmpty),
-                vendor: try tree.text(scsiPath + "/vendor").flatMap(nonEmpty))
             devices.append(device)
         }
     }
