@@ -105,6 +105,26 @@ struct HostVerbsTests {
             ])
     }
 
+    @Test(arguments: [
+        ("qemu:///system", true), ("qemu:///session", true), ("lxc:///", true), ("test:///default", false),
+        ("qemu+ssh://host/system", false), ("qemu://host/system", false),
+    ])
+    func aLocalConnectionIsThisHost(uri: String, local: Bool) {
+        #expect(HostInventory.isLocal(uri: uri) == local)
+    }
+
+    @Test func hostUseReadFromARootOrUnknown() throws {
+        let sample = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: sample)
+        let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
+        try tree.blockDevice("nvme0n1", partition: "nvme0n1p2", on: nvme, mountedOn: "/")
+        let read = sample.readingHostUse(fromSysfs: tree.root)
+        #expect(read.facts.hostUse?[nvme]?.contains { $0.contains("mounted on /") } == true)
+        #expect(read.devices == sample.devices)
+        let unreadable = read.readingHostUse(fromSysfs: "/nonexistent-hostdev-root")
+        #expect(unreadable.facts.hostUse == nil)
+    }
+
     @Test func detachReadsWhatTheHostUsesFromItsRoot() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         let nvme = try PCIAddress(sysfsName: "0000:02:00.0")

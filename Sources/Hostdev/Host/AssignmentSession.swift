@@ -12,8 +12,8 @@ public final class AssignmentSession {
     /// Opens a session.
     /// - Parameters:
     ///   - uri: the libvirt URI (`nil`: libvirt's default).
-    ///   - hostUseRoot: the sysfs root to read the host's use of its devices from; by default `/` on a
-    ///     local connection and nothing otherwise. When it cannot be read, host use is unknown and
+    ///   - hostUseRoot: the sysfs root to read the host's use of its devices from, instead of `/` on a
+    ///     local connection (and nothing on another). When it cannot be read, host use is unknown and
     ///     detach refuses.
     public init(uri: String?, hostUseRoot: String? = nil) throws(AssignmentError) {
         do throws(LibvirtError) {
@@ -28,24 +28,9 @@ public final class AssignmentSession {
         } catch {
             throw .host(error.description)
         }
-        // libvirt cannot tell what the host uses; /sys can. Unreadable stays unknown, never "nothing".
-        if let root = hostUseRoot ?? (Self.isLocal(self.uri) ? "/" : nil) {
-            var facts = loaded.facts
-            do throws(InventoryError) {
-                facts.hostUse = try InventorySource.sysfs(root: root).load().facts.hostUse
-            } catch {
-                facts.hostUse = nil
-            }
-            loaded = HostInventory(
-                devices: loaded.devices, domains: loaded.domains, facts: facts, origin: loaded.origin)
-        }
+        // A local connection's inventory already read /sys; a test root replaces it.
+        if let hostUseRoot { loaded = loaded.readingHostUse(fromSysfs: hostUseRoot) }
         inventory = loaded
-    }
-
-    /// qemu:///system and friends run on this host; test:// and remote URIs do not.
-    public static func isLocal(_ uri: String) -> Bool {
-        guard let scheme = uri.split(separator: ":").first else { return false }
-        return !scheme.contains("+") && scheme != "test" && (uri.hasPrefix(scheme + ":///"))
     }
 
     /// The host device a name names.

@@ -25,7 +25,9 @@ public enum InventorySource: Sendable, Equatable, CustomStringConvertible {
             let connection = try LibvirtSource.libvirt { () throws(LibvirtError) in
                 try Connection(uri: uri, readOnly: true)
             }
-            return try LibvirtSource.load(connection: connection)
+            let inventory = try LibvirtSource.load(connection: connection)
+            // On this host, the host-use guard reads /sys (see readingHostUse(fromSysfs:)).
+            return HostInventory.isLocal(uri: inventory.origin) ? inventory.readingHostUse(fromSysfs: "/") : inventory
         case .sysfs(let root):
             return try SysfsSource.load(root: root)
         case .snapshot(let path):
