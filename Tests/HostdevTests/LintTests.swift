@@ -16,7 +16,7 @@ struct LintRuleTests {
     static let perFileRules = [
         "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
-        "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias",
+        "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "hostdev-source-unreadable",
     ]
 
     @Test(arguments: perFileRules)

@@ -25,7 +25,7 @@ struct MdevCommandTests {
         let tree = try FakeSysfs(mirroring: try VDSMHost.inventory.get())
         let result = Self.run(tree, ["create"] + options + ["--uuid", Self.fresh, "-c", "test:///default"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try Self.created(tree, parent, type) == Self.fresh + "\n")
+        #expect(try Self.created(tree, parent, type) == Self.fresh)
         #expect(
             result.stdout.contains(
                 "created \(Self.fresh) (\(type)) on pci_\(parent.replacingOccurrences(of: ":", with: "_").replacingOccurrences(of: ".", with: "_"))"
@@ -60,7 +60,7 @@ struct MdevCommandTests {
         let result = Self.run(tree, ["remove", Self.existing, "--snapshot", VDSMHost.path])
         #expect(result.status == 0, "\(result.stderr)")
         let remove = tree.root + "/sys/bus/mdev/devices/\(Self.existing)/remove"
-        #expect(try String(contentsOfFile: remove, encoding: .utf8) == "1\n")
+        #expect(try String(contentsOfFile: remove, encoding: .utf8) == "1")
         let missing = Self.run(tree, ["remove", Self.fresh, "-c", "test:///default"])
         #expect(missing.status == 1 && missing.stderr.contains("no mediated device \(Self.fresh)"))
         #expect(Self.run(tree, ["remove", "../../etc", "-c", "test:///default"]).status == 2)

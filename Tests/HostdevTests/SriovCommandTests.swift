@@ -3,11 +3,13 @@ import Hostdev
 import Testing
 
 /// Records sysfs writes instead of making them.
-final class RecordedWrites: @unchecked Sendable {
+final class RecordedWrites: SysfsAttributeWriter, @unchecked Sendable {
     private let lock = NSLock()
     private var writes: [String] = []
     var all: [String] { lock.withLock { writes } }
-    func record(_ relative: String, _ value: String) { lock.withLock { writes.append(relative + "=" + value) } }
+    func write(_ value: String, to relative: String) throws(HookFailure) {
+        lock.withLock { writes.append(relative + "=" + value) }
+    }
 }
 
 @Suite("hostdev sriov: VDSM's hostdevChangeNumvfs")
@@ -37,7 +39,7 @@ struct SriovCommandTests {
         let writes = RecordedWrites()
         let functions = try SriovNumVFs.apply(
             pf: try PCIAddress(sysfsName: "0000:03:00.0"), numVFs: 8, root: tree.root,
-            writer: { _, relative, value in writes.record(relative, value) })
+            writer: writes)
         let attribute = "sys/bus/pci/devices/0000:03:00.0/sriov_numvfs"
         #expect(writes.all == [attribute + "=0", attribute + "=8"])
         #expect(functions == ["pci_0000_03_10_0", "pci_0000_03_10_2", "pci_0000_03_10_4"])
@@ -47,7 +49,7 @@ struct SriovCommandTests {
         let tree = try Self.tree()
         let result = Self.run(tree, ["pci_0000_03_00_0", "--numvfs", "8", "--connect", "test:///default"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try Self.numvfs(tree) == "8\n")
+        #expect(try Self.numvfs(tree) == "8")
         #expect(result.stdout.hasPrefix("pci_0000_03_00_0: 8 virtual functions\n  pci_0000_03_10_0\n"))
     }
 
@@ -70,7 +72,7 @@ struct SriovCommandTests {
         #expect(try Self.numvfs(tree) == "3\n")
         let forced = Self.run(tree, ["pci_0000_03_00_0", "--numvfs", "4", "-c", "test:///default", "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(try Self.numvfs(tree) == "4\n")
+        #expect(try Self.numvfs(tree) == "4")
     }
 
     @Test(arguments: ["pci_0000_03_10_2", "pci_0000_04_00_0"])

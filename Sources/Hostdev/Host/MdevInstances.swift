@@ -64,15 +64,16 @@ public enum MdevInstances {
 
     /// Writes the UUID to the type's `create` under the parent.
     public static func create(
-        _ creation: Creation, root: String, writer: SysfsAttribute.Writer = SysfsAttribute.write
+        _ creation: Creation, root: String, writer: (any SysfsAttributeWriter)? = nil
     ) throws(HostChangeError) {
+        let writer = writer ?? SysfsAttributeFiles(root: root)
         guard let address = creation.parent.pci?.address else {
             throw .host("\(creation.parent.name) is not a PCI device")
         }
-        do throws(SysfsAttribute.WriteError) {
-            try writer(
-                root, "sys/bus/pci/devices/\(address.description)/mdev_supported_types/\(creation.type)/create",
-                creation.uuid)
+        do throws(HookFailure) {
+            try writer.write(
+                creation.uuid,
+                to: "sys/bus/pci/devices/\(address.description)/mdev_supported_types/\(creation.type)/create")
         } catch {
             throw .host(error.description)
         }
@@ -94,11 +95,12 @@ public enum MdevInstances {
     }
 
     /// Writes 1 to the instance's `remove`.
-    public static func remove(uuid: String, root: String, writer: SysfsAttribute.Writer = SysfsAttribute.write)
+    public static func remove(uuid: String, root: String, writer: (any SysfsAttributeWriter)? = nil)
         throws(HostChangeError)
     {
-        do throws(SysfsAttribute.WriteError) {
-            try writer(root, "sys/bus/mdev/devices/\(uuid.lowercased())/remove", "1")
+        let writer = writer ?? SysfsAttributeFiles(root: root)
+        do throws(HookFailure) {
+            try writer.write("1", to: "sys/bus/mdev/devices/\(uuid.lowercased())/remove")
         } catch {
             throw .host(error.description)
         }

@@ -68,21 +68,26 @@ public enum SriovNumVFs {
     /// Sets the count under a sysfs root and reads the host again.
     /// - Returns: the PF's virtual functions after the change.
     public static func apply(
-        pf: PCIAddress, numVFs: Int, root: String, writer: SysfsAttribute.Writer = SysfsAttribute.write
+        pf: PCIAddress, numVFs: Int, root: String, writer: (any SysfsAttributeWriter)? = nil
     ) throws(HostChangeError) -> [String] {
+        let writer = writer ?? SysfsAttributeFiles(root: root)
         let attribute = "sys/bus/pci/devices/\(pf.description)/sriov_numvfs"
         let current: Int
         do throws(InventoryError) {
-            guard let value = try SysfsAttribute.integer(root: root, relative: attribute) else {
-                throw InventoryError(.unreadable, "\(SysfsTree(root: root).absolute(attribute)) does not exist")
+            let tree = SysfsTree(root: root)
+            guard let text = try tree.text(attribute) else {
+                throw InventoryError(.unreadable, "\(tree.absolute(attribute)) does not exist")
+            }
+            guard let value = Int(text) else {
+                throw InventoryError(.malformed, "\(tree.absolute(attribute)) holds '\(text)', not a number")
             }
             current = value
         } catch {
             throw .host(error.description)
         }
         for value in values(current: current, requested: numVFs) {
-            do throws(SysfsAttribute.WriteError) {
-                try writer(root, attribute, String(value))
+            do throws(HookFailure) {
+                try writer.write(String(value), to: attribute)
             } catch {
                 throw .host(error.description)
             }

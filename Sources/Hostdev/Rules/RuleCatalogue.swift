@@ -10,7 +10,8 @@ public enum RuleCatalogue {
 
     /// The rules.
     public static let all: [any PassthroughRule] = [
-        PCIAddressRule(), DuplicateHostdevRule(), DeviceMissingRule(), NotAssignableRule(), IOMMUGroupRule(),
+        PCIAddressRule(), HostdevSourceRule(), DuplicateHostdevRule(), DeviceMissingRule(), NotAssignableRule(),
+        IOMMUGroupRule(),
         DomainNameClashRule(), OwnedByOtherDomainRule(), SplitGroupRule(), HostUseRule(), NotDetachedRule(),
         ConflictingHostdevRule(), PlaceholderAssignedRule(), BootOrderConflictRule(), DuplicateBootOrderRule(),
         DuplicateAliasRule(), GuestAddressCollisionRule(), MigrationMarkerRule(), ManagedRule(), ROMFileRule(),
