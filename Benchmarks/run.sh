@@ -13,6 +13,9 @@ fi
 echo "== goals (issue 16) =="
 bash Benchmarks/goals.sh
 echo
+echo "== instructions (callgrind) =="
+bash Benchmarks/instructions.sh
+echo
 echo "== transform =="
 bash Benchmarks/transform.sh
 echo

@@ -14,15 +14,19 @@ cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/libvirt-9.0.0}
 [ -d "$corpus/domains" ] && corpus=$corpus/domains
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
-swift build --product hostdev >/dev/null && swift build --product hostdev-schema-conformance >/dev/null || exit 2
-hostdev=$PWD/.build/debug/hostdev
+# BIN_DIR=DIR runs binaries already built there (both products) instead of building them.
+if [ -z "${BIN_DIR:-}" ]; then
+    swift build --product hostdev >/dev/null && swift build --product hostdev-schema-conformance >/dev/null || exit 2
+fi
+bin=${BIN_DIR:-$PWD/.build/debug}
+hostdev=$bin/hostdev
 host=$PWD/Samples/hosts/sample-host.xml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 
 echo "== the check of the elements written against the whole check, edit by edit =="
-.build/debug/hostdev-schema-conformance "$corpus"/*.xml | tail -20 || status=1
+"$bin/hostdev-schema-conformance" "$corpus"/*.xml | tail -20 || status=1
 
 echo "== hostdev transform against hostdev transform --full-schema =="
 requests=(Samples/vmcreate/gpu.json Samples/vmcreate/usb-and-a100.json Samples/vmcreate/gpu-placeholder.json)

@@ -139,11 +139,25 @@ public struct XMLNode {
     }
 
     /// The text content of the node and its descendants.
-    public var textContent: String { takeXMLString(xmlNodeGetContent(pointer)) ?? "" }
+    public var textContent: String {
+        // One text child, the usual case: read it in place rather than through a copy libxml2 allocates.
+        if let child = pointer.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+            let content = child.pointee.content
+        {
+            return String(cString: content)
+        }
+        return takeXMLString(xmlNodeGetContent(pointer)) ?? ""
+    }
 
     /// An attribute's value, by its unprefixed name.
     public func attribute(_ name: String) -> String? {
-        takeXMLString(xmlGetNoNsProp(pointer, name))
+        guard let attribute = name.withCString({ xmlHasNsProp(pointer, $0, nil) }) else { return nil }
+        if attribute.pointee.type == XML_ATTRIBUTE_NODE, let child = attribute.pointee.children,
+            child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content
+        {
+            return String(cString: content)
+        }
+        return takeXMLString(xmlGetNoNsProp(pointer, name))
     }
 
     /// The attributes in document order, as written (`prefix:name`, value).

@@ -161,6 +161,10 @@ extension XMLNode {
 extension String {
     /// The string without leading and trailing whitespace.
     var trimmed: String {
+        // Printable ASCII at both ends (the usual case) leaves nothing to trim.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7e).contains(first), (0x21...0x7e).contains(last) {
+            return self
+        }
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
         while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }

@@ -20,10 +20,9 @@ public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible 
         if text.hasPrefix("pci_") {
             let parts = text.split(separator: "_", omittingEmptySubsequences: false)
             guard parts.count == 5, PCIAddress.isCanonicalDomain(parts[1]), parts[2].count == 2, parts[3].count == 2,
-                parts[4].count == 1, parts.dropFirst().allSatisfy({ $0.allSatisfy(\.isHexDigit) }),
+                parts[4].count == 1, parts.dropFirst().allSatisfy({ $0.utf8.allSatisfy(DeviceName.isLowerHexByte) }),
                 let domain = UInt32(parts[1], radix: 16), let bus = UInt32(parts[2], radix: 16),
-                let slot = UInt32(parts[3], radix: 16), let function = UInt32(parts[4], radix: 16),
-                text == text.lowercased()
+                let slot = UInt32(parts[3], radix: 16), let function = UInt32(parts[4], radix: 16)
             else {
                 // libvirt also names PCI devices `pci_VENDOR_PRODUCT` on some backends; accept as other.
                 self = .other(text)
@@ -33,6 +32,11 @@ public enum DeviceName: Hashable, Sendable, Comparable, CustomStringConvertible 
             return
         }
         self = .other(text)
+    }
+
+    /// 0-9 and a-f: libvirt writes PCI names in lower case only.
+    private static func isLowerHexByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
