@@ -144,7 +144,10 @@ struct SysfsReader {
             let base = "sys/bus/usb/devices/" + entry.kernelName
             guard let bus = try tree.text(base + "/busnum").flatMap({ Int($0) }),
                 let number = try tree.text(base + "/devnum").flatMap({ Int($0) })
-            else { continue }
+            else {
+                // A USB device can be assigned: one whose address cannot be read is an error, not skipped.
+                throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable busnum and devnum")
+            }
             let vendor = try tree.hexNumber(base + "/idVendor").flatMap { UInt16(exactly: $0) }
             let product = try tree.hexNumber(base + "/idProduct").flatMap { UInt16(exactly: $0) }
             let manufacturer = try tree.text(base + "/manufacturer")
