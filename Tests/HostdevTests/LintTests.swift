@@ -17,6 +17,7 @@ struct LintRuleTests {
         "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
         "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "hostdev-source-unreadable",
+        "interface-not-vf", "interface-mac-invalid", "interface-vlan-invalid", "mdev-unavailable", "mdev-not-created",
     ]
 
     @Test(arguments: perFileRules)

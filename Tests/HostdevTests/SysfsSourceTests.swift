@@ -132,7 +132,7 @@ struct SysfsSourceTests {
             let expected = try InventorySource.snapshot(path: file).load()
             #expect(
                 Set(inventory.devices.map(\.capability)) == [
-                    "system", "pci", "storage", "net", "scsi_host", "scsi_target", "scsi", "drm",
+                    "system", "pci", "storage", "net", "scsi_host", "scsi_target", "scsi", "drm", "usb_device", "usb",
                 ])
             #expect(inventory.devices.map(\.name) == expected.devices.map(\.name))
         }

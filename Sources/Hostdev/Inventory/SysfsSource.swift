@@ -11,6 +11,7 @@ enum SysfsSource {
         var reader = try SysfsReader(tree: tree)
         try reader.readPCI()
         try reader.readUSB()
+        try reader.readUSBInterfaces()
         try reader.readSCSI()
         try reader.readBlock()
         try reader.readNet()
@@ -166,6 +167,27 @@ struct SysfsReader {
 
     /// SCSI hosts (`scsi_host0`), targets (`scsi_target0_0_0`) and devices (`scsi_0_0_0_0`), each
     /// under the nearest device above it.
+    /// USB interfaces (`1-3:1.0` → `usb_1_3_1_0`, libvirt's `<capability type='usb'>`) under their device.
+    mutating func readUSBInterfaces() throws(InventoryError) {
+        for name in try tree.list("sys/bus/usb/devices") where name.contains(":") {
+            let base = "sys/bus/usb/devices/" + name
+            var fields: [Int] = []
+            for field in ["bInterfaceNumber", "bInterfaceClass", "bInterfaceSubClass", "bInterfaceProtocol"] {
+                guard let text = try tree.text(base + "/" + field), let value = Int(text, radix: 16) else {
+                    throw InventoryError(.malformed, "\(tree.absolute(base))/\(field) is not a hexadecimal number")
+                }
+                fields.append(value)
+            }
+            let path = try tree.resolve(base)
+            var device = HostDevice(
+                name: Self.libvirtName("usb", name), parent: parent(of: path), capability: "usb",
+                driver: try tree.linkName(base + "/driver"))
+            device.usbInterface = USBInterfaceDetails(
+                number: fields[0], interfaceClass: fields[1], subclass: fields[2], protocol: fields[3])
+            add(device, at: path)
+        }
+    }
+
     mutating func readSCSI() throws(InventoryError) {
         for host in try tree.list("sys/class/scsi_host") {
             guard host.hasPrefix("host"), let number = Int(host.dropFirst(4)) else { continue }
