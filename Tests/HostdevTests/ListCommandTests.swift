@@ -18,9 +18,9 @@ struct ListCommandTests {
         #expect(result.stderr.contains("no domain named 'nope'"))
     }
 
-    @Test func missingSnapshotIsAHostFailure() {
+    @Test func missingSnapshotIsBadInput() {
         let result = HostdevBinary.run(["list", "--snapshot", "/nonexistent/host.xml"])
-        #expect(result.status == 3)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/host.xml"))
     }
 

@@ -96,7 +96,7 @@ struct TransformCommandTests {
         let result = Self.run(["transform", "--new", "--vm-create", "-"] + Self.host, stdin: json)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("-: "), "\(result.stderr)")
+        #expect(result.stderr.contains("hostdev: -:"), "\(result.stderr)")
     }
 
     @Test func inPlaceReplacesAtomicallyAndKeepsPermissions() throws {

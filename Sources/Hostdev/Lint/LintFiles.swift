@@ -5,6 +5,9 @@
 /// Finding the files a lint run reads.
 extension Linter {
     /// The files a list of paths names: files as given, directories searched for `*.xml`, `-` as is.
+    ///
+    /// A directory's subdirectories are searched, never a link to one; every other entry named
+    /// `*.xml` is listed, and ``lint(files:)`` passes over (with a note) what is not a regular file.
     public static func files(in paths: [String]) throws(LintError) -> [String] {
         var files: [String] = []
         for path in paths {
@@ -35,7 +38,12 @@ extension Linter {
                 String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             guard name != ".", name != ".." else { continue }
-            names.append((name, entry.pointee.d_type == UInt8(DT_DIR)))
+            var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isDirectory = lstat(directory + "/" + name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }
+            names.append((name, isDirectory))
         }
         closedir(handle)
         var files: [String] = []
