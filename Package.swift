@@ -59,7 +59,7 @@ let package = Package(
             name: "hostdev-schema-conformance", dependencies: ["Hostdev", "LibXML"], path: "Conformance/SchemaCheck"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"]),
-        .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC"]),
+        .testTarget(name: "HostdevTests", dependencies: ["Hostdev", "HostdevC", "CXattr"]),
     ],
     swiftLanguageModes: [.v6]
 )

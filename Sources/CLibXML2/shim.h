@@ -9,6 +9,7 @@
 #include <libxml/relaxng.h>
 #include <libxml/SAX2.h>
 #include <stdint.h>
+#include <string.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
@@ -18,12 +19,124 @@
 /* xmlFree is a global function-pointer variable; Swift 6 wants a function. */
 static inline void hostdev_xml_free(void *pointer) { xmlFree(pointer); }
 
-/* Where a refused DOCTYPE started; filled in by the SAX hook below. */
+/*
+ * Where a refused DOCTYPE started, filled in by the SAX hook below, and the first error libxml2
+ * raised (libxml2 keeps only the last, which after a fatal error is often a consequence of it).
+ */
 typedef struct {
     int refused;
     int line;
     int column;
+    int firstErrorLevel;
+    int firstErrorLine;
+    int firstErrorColumn;
+    char firstErrorMessage[512];
 } hostdev_dtd_guard;
+
+/* Keeps the first error of the highest level seen (fatal over error); warnings are ignored. */
+static void hostdev_record_error(void *context, xmlErrorPtr error) {
+    xmlParserCtxtPtr parser = (xmlParserCtxtPtr)context;
+    if (parser == NULL || error == NULL || error->level < XML_ERR_ERROR) return;
+    hostdev_dtd_guard *guard = (hostdev_dtd_guard *)parser->_private;
+    if (guard == NULL || (int)error->level <= guard->firstErrorLevel) return;
+    guard->firstErrorLevel = (int)error->level;
+    guard->firstErrorLine = error->line;
+    guard->firstErrorColumn = error->int2;
+    const char *message = error->message != NULL ? error->message : "";
+    size_t length = strlen(message);
+    if (length >= sizeof guard->firstErrorMessage) length = sizeof guard->firstErrorMessage - 1;
+    memcpy(guard->firstErrorMessage, message, length);
+    guard->firstErrorMessage[length] = 0;
+}
+
+/* What the pre-scan found: the first bound exceeded (1 elements, 2 attributes) and where. */
+typedef struct {
+    int exceeded;
+    size_t count;
+    size_t line;
+    size_t column;
+} hostdev_scan_result;
+
+/* Moves `index` past the first occurrence of `needle` (or to the end); counts newlines. */
+static inline size_t hostdev_skip_past(const unsigned char *bytes, size_t size, size_t index, const char *needle,
+                                       size_t *line, size_t *lineStart) {
+    size_t length = strlen(needle);
+    while (index < size) {
+        if (bytes[index] == '\n') {
+            *line += 1;
+            *lineStart = index + 1;
+        }
+        if (index + length <= size && memcmp(bytes + index, needle, length) == 0) return index + length;
+        index += 1;
+    }
+    return size;
+}
+
+/*
+ * One linear pass over the markup, before libxml2 sees it: counts start tags and the attributes of
+ * each (libxml2's duplicate-attribute check is quadratic in their number), so a hostile input is
+ * refused before any of that work.
+ */
+static inline void hostdev_prescan(const unsigned char *bytes, size_t size, size_t maxElements,
+                                   size_t maxAttributes, hostdev_scan_result *result) {
+    size_t line = 1, lineStart = 0, elements = 0, index = 0;
+    result->exceeded = 0;
+    while (index < size) {
+        unsigned char byte = bytes[index];
+        if (byte == '\n') {
+            line += 1;
+            lineStart = index + 1;
+            index += 1;
+            continue;
+        }
+        if (byte != '<' || index + 1 >= size) {
+            index += 1;
+            continue;
+        }
+        size_t tagLine = line, tagColumn = index - lineStart + 1;
+        unsigned char next = bytes[index + 1];
+        if (next == '!' && index + 3 < size && bytes[index + 2] == '-' && bytes[index + 3] == '-') {
+            index = hostdev_skip_past(bytes, size, index + 4, "-->", &line, &lineStart);
+        } else if (next == '!' && index + 8 < size && memcmp(bytes + index, "<![CDATA[", 9) == 0) {
+            index = hostdev_skip_past(bytes, size, index + 9, "]]>", &line, &lineStart);
+        } else if (next == '?') {
+            index = hostdev_skip_past(bytes, size, index + 2, "?>", &line, &lineStart);
+        } else if (next == '!' || next == '/') {
+            index = hostdev_skip_past(bytes, size, index + 2, ">", &line, &lineStart);
+        } else {
+            elements += 1;
+            if (elements > maxElements) {
+                *result = (hostdev_scan_result){1, elements, tagLine, tagColumn};
+                return;
+            }
+            size_t attributes = 0;
+            unsigned char quote = 0;
+            index += 1;
+            while (index < size) {
+                byte = bytes[index];
+                if (byte == '\n') {
+                    line += 1;
+                    lineStart = index + 1;
+                } else if (quote != 0) {
+                    if (byte == quote) quote = 0;
+                } else if (byte == '"' || byte == '\'') {
+                    quote = byte;
+                } else if (byte == '=') {
+                    attributes += 1;
+                    if (attributes > maxAttributes) {
+                        *result = (hostdev_scan_result){2, attributes, tagLine, tagColumn};
+                        return;
+                    }
+                } else if (byte == '>') {
+                    break;
+                }
+                index += 1;
+            }
+            index += 1;
+        }
+    }
+    result->count = elements;
+}
 
 /*
  * Domain XML never carries a DOCTYPE. A DTD is the only way to declare
@@ -87,6 +200,7 @@ static inline xmlDocPtr hostdev_read_memory(xmlParserCtxtPtr parser, const char 
     parser->sax->startElementNs = hostdev_start_element;
     parser->sax->endElementNs = hostdev_end_element;
     parser->sax->internalSubset = hostdev_refuse_internal_subset;
+    parser->sax->serror = hostdev_record_error;
     parser->_private = guard;
     return xmlCtxtReadMemory(parser, buffer, size, url, NULL, options);
 }

@@ -6,13 +6,47 @@
 
 /// Reads whole inputs with a size bound, so a huge file is refused before it is parsed.
 enum InputReading {
-    /// Reads a file; `-` reads standard input.
-    static func read(path: String, limits: ParseLimits) throws(XMLError) -> [UInt8] {
-        if path == "-" { return try read(descriptor: 0, name: "-", limits: limits) }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens a file for reading without ever blocking in `open` (a FIFO without a writer, a
+    /// device), and refuses a directory; with `regularFileOnly`, anything but a regular file.
+    static func open(path: String, regularFileOnly: Bool) throws(XMLError) -> Int32 {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
             throw XMLError(.unreadable, "cannot open: \(String(cString: strerror(errno)))", file: path)
         }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw XMLError(.unreadable, "cannot read: \(reason)", file: path)
+        }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR || (regularFileOnly && kind != S_IFREG) {
+            close(descriptor)
+            throw XMLError(
+                kind == S_IFDIR ? .unreadable : .notRegularFile, "not a regular file (\(fileKind(kind)))", file: path)
+        }
+        // Reads block again from here on: a named pipe is read until its writer closes it.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return descriptor
+    }
+
+    /// What `ls -l` would say a file is.
+    static func fileKind(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a named pipe"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+
+    /// Reads a file; `-` reads standard input.
+    static func read(path: String, limits: ParseLimits, regularFileOnly: Bool = false) throws(XMLError) -> [UInt8] {
+        if path == "-" { return try read(descriptor: 0, name: "-", limits: limits) }
+        let descriptor = try open(path: path, regularFileOnly: regularFileOnly)
         defer { close(descriptor) }
         return try read(descriptor: descriptor, name: path, limits: limits)
     }
@@ -20,6 +54,21 @@ enum InputReading {
     /// Reads everything from an open descriptor, refusing more than `limits.maxBytes`.
     static func read(descriptor: Int32, name: String, limits: ParseLimits) throws(XMLError) -> [UInt8] {
         var bytes: [UInt8] = []
+        try forEachChunk(descriptor: descriptor, name: name) { chunk in
+            bytes.append(contentsOf: chunk)
+            return bytes.count <= limits.maxBytes
+        }
+        guard bytes.count <= limits.maxBytes else {
+            throw XMLError(.tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: name)
+        }
+        return bytes
+    }
+
+    /// Hands what a descriptor holds to `body` in chunks of 64 KiB, until its end or until `body`
+    /// returns `false`.
+    static func forEachChunk(descriptor: Int32, name: String, _ body: (UnsafeRawBufferPointer) -> Bool)
+        throws(XMLError)
+    {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -27,13 +76,20 @@ enum InputReading {
                 if errno == EINTR { continue }
                 throw XMLError(.unreadable, "cannot read: \(String(cString: strerror(errno)))", file: name)
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limits.maxBytes {
-                throw XMLError(
-                    .tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: name)
-            }
+            if count == 0 { return }
+            guard chunk.withUnsafeBytes({ body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }) else { return }
         }
-        return bytes
+    }
+}
+
+extension InputReading {
+    /// Hands a file (or standard input for `-`) to `body` in chunks of 64 KiB, never holding more.
+    static func forEachChunk(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(XMLError) {
+        let descriptor = path == "-" ? 0 : try open(path: path, regularFileOnly: false)
+        defer { if descriptor != 0 { close(descriptor) } }
+        try forEachChunk(descriptor: descriptor, name: path) { chunk in
+            body(chunk)
+            return true
+        }
     }
 }

@@ -23,7 +23,7 @@ enum LibXMLRuntime {
         let column = Int(record.pointee.int2)
         return XMLError(
             code,
-            message.trimmingTrailingNewlines(),
+            message.libxmlReason,
             file: file ?? record.pointee.file.map { String(cString: $0) },
             line: line > 0 ? line : nil,
             column: column > 0 ? column : nil
@@ -32,6 +32,13 @@ enum LibXMLRuntime {
 }
 
 extension String {
+    /// A libxml2 message as one line of a reason, without the bytes of the input some messages
+    /// quote (`Bytes: 0xC3 0x28 …`, which may run past the line the error points at).
+    var libxmlReason: String {
+        let parts = split(separator: "\n", omittingEmptySubsequences: true)
+        return parts.filter { !$0.hasPrefix("Bytes:") }.joined(separator: " ").trimmingTrailingNewlines()
+    }
+
     func trimmingTrailingNewlines() -> String {
         var result = self
         while let last = result.last, last.isNewline || last == " " { result.removeLast() }

@@ -92,7 +92,26 @@ extension XMLDocument {
         let count = Int(xmlBufferLength(buffer))
         guard count > 0, let content = xmlBufferContent(buffer) else { return [] }
         let written = Array(UnsafeBufferPointer(start: content, count: count))
-        return prefersSingleQuotes ? Self.singleQuoted(written) : written
+        let quoted = prefersSingleQuotes ? Self.singleQuoted(written) : written
+        return endsLinesWithCRLF ? Self.crlf(quoted) : quoted
+    }
+
+    /// Whether the source ends its lines with CR LF (its first line break decides): libxml2 reads
+    /// them as LF, so the added lines get the CR back.
+    private var endsLinesWithCRLF: Bool {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return false }
+        return newline > bytes.startIndex && bytes[newline - 1] == UInt8(ascii: "\r")
+    }
+
+    /// Every LF as CR LF.
+    static func crlf(_ written: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(written.count + written.count / 16)
+        for byte in written {
+            if byte == UInt8(ascii: "\n") { output.append(UInt8(ascii: "\r")) }
+            output.append(byte)
+        }
+        return output
     }
 
     /// Whether the source writes attributes in single quotes, as libvirt does.

@@ -18,6 +18,8 @@ public final class XMLDocument {
     /// Set by edits that change parsed nodes in place (attributes, removals): splicing new nodes into
     /// the source bytes can no longer reproduce the document, so libxml2 writes it whole.
     var needsFullSerialization = false
+    /// Where the last column count stopped (see ``position(of:)``).
+    var columnMemo: ColumnMemo?
     /// Elements changed in place (an attribute, the namespace, a child removed), so that a check of
     /// what an edit touched can find them (``XMLNode/changedSubtrees()``).
     var editedInPlace: Set<xmlNodePtr> = []
@@ -48,12 +50,13 @@ public final class XMLDocument {
         guard bytes.count <= limits.maxBytes else {
             throw XMLError(.tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: source)
         }
+        try XMLDocument.checkCounts(bytes, source: source, limits: limits)
         LibXMLRuntime.ensureInitialized()
         guard let parser = xmlNewParserCtxt() else {
             throw XMLError(.malformed, "libxml2 could not allocate a parser", file: source)
         }
         defer { xmlFreeParserCtxt(parser) }
-        var guardRecord = hostdev_dtd_guard(refused: 0, line: 0, column: 0)
+        var guardRecord = hostdev_dtd_guard()
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
                 hostdev_read_memory(
@@ -68,7 +71,7 @@ public final class XMLDocument {
         }
         guard let document, parser.pointee.wellFormed != 0 else {
             if let document { xmlFreeDoc(document) }
-            throw LibXMLRuntime.error(.malformed, from: xmlCtxtGetLastError(parser), file: source)
+            throw XMLDocument.firstError(guardRecord, parser: parser, source: source)
         }
         guard xmlDocGetRootElement(document) != nil else {
             xmlFreeDoc(document)
@@ -86,8 +89,13 @@ public final class XMLDocument {
     }
 
     /// Reads and parses a file; `-` reads standard input.
-    public convenience init(contentsOf path: String, limits: ParseLimits = .standard) throws(XMLError) {
-        let bytes = try InputReading.read(path: path, limits: limits)
+    ///
+    /// Opening never blocks (a named pipe without a writer, a device); with `regularFileOnly`
+    /// anything but a regular file is refused with ``XMLError/Code/notRegularFile``.
+    public convenience init(contentsOf path: String, limits: ParseLimits = .standard, regularFileOnly: Bool = false)
+        throws(XMLError)
+    {
+        let bytes = try InputReading.read(path: path, limits: limits, regularFileOnly: regularFileOnly)
         try self.init(parsing: bytes, source: path, limits: limits)
     }
 
@@ -154,39 +162,5 @@ public final class XMLDocument {
     /// The serialized document as a string.
     public func serializedString() throws(XMLError) -> String {
         String(decoding: try serialized(), as: UTF8.self)
-    }
-
-    /// The 1-based column of the first `<` of `node`'s start tag on its line, from the source text.
-    func column(of node: XMLNode) -> Int? {
-        guard !bytes.isEmpty, node.kind == .element, let line = node.line, line > 0 else { return nil }
-        var currentLine = 1
-        var index = 0
-        while currentLine < line, index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") { currentLine += 1 }
-            index += 1
-        }
-        let lineStart = index
-        let tag = Array(("<" + node.qualifiedName).utf8)
-        while index + tag.count <= bytes.count, bytes[index] != UInt8(ascii: "\n") {
-            if bytes[index] == tag[0], Array(bytes[index..<index + tag.count]) == tag {
-                let after = index + tag.count
-                if after == bytes.count || !XMLDocument.isNameByte(bytes[after]) {
-                    return String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
-                }
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: ":"):
-            return true
-        default:
-            return byte >= 0x80
-        }
     }
 }

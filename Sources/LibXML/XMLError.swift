@@ -12,6 +12,8 @@ public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
         case tooLarge
         /// The input could not be read.
         case unreadable
+        /// The input is a named pipe, a device or a socket where only a regular file is read.
+        case notRegularFile
         /// An XPath expression could not be compiled or evaluated.
         case xpath
         /// A RELAX NG schema could not be loaded or compiled.

@@ -5,4 +5,10 @@ public enum XMLInput {
     public static func readBytes(path: String, limits: ParseLimits = .standard) throws(XMLError) -> [UInt8] {
         try InputReading.read(path: path, limits: limits)
     }
+
+    /// Hands a file, or standard input for `-`, to `body` in chunks, for inputs read as a stream
+    /// (logs) whatever their size.
+    public static func forEachChunk(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(XMLError) {
+        try InputReading.forEachChunk(path: path, body)
+    }
 }

@@ -51,14 +51,30 @@ public struct XMLNode {
         pointer.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }
     }
 
-    /// The 1-based line the node starts on in the parsed input, if known.
+    /// Whether this is an element called `name` in no namespace, as every element of libvirt's own
+    /// vocabulary is (`<d:domain xmlns:d='…'>` is someone else's `domain`).
+    public func isUnqualified(_ name: String) -> Bool {
+        pointer.pointee.type == XML_ELEMENT_NODE && pointer.pointee.ns == nil && self.name == name
+    }
+
+    /// The start tag's name as a message shows it: the qualified name, and the namespace when the
+    /// element is in one (`d:domain xmlns:d='urn:x'`).
+    public var tagDescription: String {
+        guard let uri = namespaceURI else { return qualifiedName }
+        let prefix = pointer.pointee.ns?.pointee.prefix.map { ":" + String(cString: $0) } ?? ""
+        return qualifiedName + " xmlns\(prefix)='\(uri)'"
+    }
+
+    /// The 1-based line the node starts on in the parsed input (for an element, the line of the `<`
+    /// of its start tag), if known.
     public var line: Int? {
+        if let position = document.position(of: pointer) { return position.line }
         let value = Int(xmlGetLineNo(pointer))
         return value > 0 ? value : nil
     }
 
-    /// The 1-based column of the start tag, found in the source text, if known.
-    public var column: Int? { document.column(of: self) }
+    /// The 1-based column of the `<` of the start tag in the source text, if known.
+    public var column: Int? { document.position(of: pointer)?.column }
 
     /// The parent element, if any.
     public var parent: XMLNode? {

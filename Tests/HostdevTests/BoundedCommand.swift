@@ -16,13 +16,27 @@ extension HostdevBinary {
             try? stdin.write(toFile: directory + "/stdin")
             let command = ([path] + arguments).map(\.shellQuoted).joined(separator: " ")
             let output = stdout ?? ">\(directory)/out"
-            let line = shell(
+            let line = unblockedShell(
                 "\(prefix) timeout -k 5 \(seconds) \(command) <\(directory)/stdin \(output) 2>\(directory)/err; echo $?"
             )
             let status = Int32(line.split(separator: "\n").last.map(String.init) ?? "") ?? -1
             return CommandResult(
                 status: status, stdout: readFile(directory + "/out") ?? "", stderr: readFile(directory + "/err") ?? "")
         }
+    }
+}
+
+extension HostdevBinary {
+    /// ``shell(_:)`` with no signal blocked in the shell and what it starts: the test runner's
+    /// threads block most signals, and a child inherits the mask of the thread that started it (a
+    /// blocked SIGCHLD hangs dash's `wait`; a blocked SIGINT or SIGTERM would never reach hostdev).
+    static func unblockedShell(_ command: String) -> String {
+        var none = sigset_t()
+        sigemptyset(&none)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return shell(command)
     }
 }
 

@@ -121,6 +121,18 @@ final class FakeSysfs {
             try link(path, at: "sys/bus/scsi/devices/" + target)
             return path
         }
+        if let interface = device.usbInterface {
+            let kernelName = device.name.dropFirst(4).split(separator: "_").map(String.init)
+            let name = kernelName.dropLast(2).joined(separator: "-") + ":" + kernelName.suffix(2).joined(separator: ".")
+            let path = parentPath + "/" + name
+            let fields = [
+                ("bInterfaceNumber", interface.number), ("bInterfaceClass", interface.interfaceClass),
+                ("bInterfaceSubClass", interface.subclass), ("bInterfaceProtocol", interface.protocol),
+            ]
+            for (field, value) in fields { try write(path + "/" + field, String(format: "%02x\n", value)) }
+            try link(path, at: "sys/bus/usb/devices/" + name)
+            return path
+        }
         if let usb = device.usb {
             let kernelName =
                 device.name == "usb_usb\(usb.bus)"

@@ -22,7 +22,7 @@ struct HostileInputTests {
             // Sanitizer builds reserve terabytes of address space for shadow memory: no -v bound for them.
             let bound = getenv("HOSTDEV_SANITIZER") == nil ? "ulimit -v 4000000; " : ""
             let output = HostdevBinary.shell(
-                bound + "timeout 20 '\(HostdevBinary.path)' list --snapshot '\(path)' "
+                bound + "timeout -s KILL 20 '\(HostdevBinary.path)' list --snapshot '\(path)' "
                     + ">'\(directory)/out' 2>'\(directory)/err'; echo $?")
             let status = Int32(output.split(separator: "\n").last.map(String.init) ?? "") ?? -1
             let result = CommandResult(

@@ -2,6 +2,10 @@ import Hostdev
 import LibXML
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("hostdev lint: rules")
 struct LintRuleTests {
     static let fixtures = Repository.root + "/Tests/Fixtures/lint"
@@ -17,6 +21,7 @@ struct LintRuleTests {
         "pci-address-invalid", "duplicate-hostdev", "device-missing", "not-assignable", "iommu-group-incomplete",
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
         "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "hostdev-source-unreadable",
+        "interface-not-vf", "interface-mac-invalid", "interface-vlan-invalid", "mdev-unavailable", "mdev-not-created",
     ]
 
     @Test(arguments: perFileRules)
@@ -129,6 +134,23 @@ struct LintOutputTests {
         #expect(noSchema.stderr.contains("/nonexistent/domain.rng"))
         let badRule = Self.run([Self.fixtures + "/clean.xml", "--select", "no-such-rule"])
         #expect(badRule.status == 2)
+    }
+
+    @Test func aDomainAutostartLinksToIsLintedOnce() throws {
+        // libvirt's /etc/libvirt/qemu: NAME.xml, and autostart/NAME.xml linking to it.
+        try withScratchDirectory("autostart") { directory in
+            let domain = Repository.root + "/" + Self.fixtures + "/two-domains/first.xml"
+            #expect(system("cp '\(domain)' '\(directory)/first.xml' && mkdir '\(directory)/autostart'") == 0)
+            #expect(symlink("../first.xml", directory + "/autostart/first.xml") == 0)
+            let listed = try Linter.files(in: [directory])
+            #expect(listed == [directory + "/first.xml"])
+            let result = Self.run([directory, "--snapshot", "Samples/hosts/sample-host.xml"])
+            #expect(result.stdout.contains("1 file: 1 linted"), "\(result.stdout)")
+            #expect(!result.stdout.contains("device-in-two-domains"))
+            // A link named on its own is still read.
+            let named = try Linter.files(in: [directory + "/autostart/first.xml"])
+            #expect(named.count == 1)
+        }
     }
 
     @Test func explainPrintsTheRule() {

@@ -18,9 +18,9 @@ struct ListCommandTests {
         #expect(result.stderr.contains("no domain named 'nope'"))
     }
 
-    @Test func missingSnapshotIsAHostFailure() {
+    @Test func missingSnapshotIsBadInput() {
         let result = HostdevBinary.run(["list", "--snapshot", "/nonexistent/host.xml"])
-        #expect(result.status == 3)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/host.xml"))
     }
 
@@ -108,6 +108,10 @@ enum BeyondPCIHost {
         <bus>ata</bus><drive_type>cdrom</drive_type><model>DVD-RW</model><vendor>HL-DT-ST</vendor>\
         <capability type='removable'><media_available>0</media_available><media_size>0</media_size></capability>\
         </capability></device>
+        <device><name>usb_usb1</name><parent>pci_0000_00_06_0</parent><capability type='usb_device'><bus>1</bus>\
+        <device>1</device><product id='0x0002'/><vendor id='0x1d6b'/></capability></device>
+        <device><name>usb_1_0_1_0</name><parent>usb_usb1</parent><capability type='usb'><number>0</number>\
+        <class>9</class><subclass>0</subclass><protocol>0</protocol></capability></device>
         <device><name>drm_card0</name><parent>pci_0000_00_06_0</parent><capability type='drm'><type>primary</type>\
         </capability></device>
         <device><name>drm_renderD128</name><parent>pci_0000_00_06_0</parent><capability type='drm'>\

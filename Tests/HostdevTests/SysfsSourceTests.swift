@@ -56,6 +56,16 @@ struct SysfsSourceTests {
         }
     }
 
+    @Test func aUSBDeviceWithoutAnAddressIsAnError() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        try FileManager.default.removeItem(atPath: tree.root + "/sys/bus/usb/devices/1-3/busnum")
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            "\(error)".contains("1-3 has no readable busnum and devnum")
+        }
+    }
+
     @Test func aConfigTooShortForTheHeaderTypeIsAnError() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         let base = tree.pathOfPCI(try PCIAddress(sysfsName: "0000:01:00.0"))
@@ -122,7 +132,7 @@ struct SysfsSourceTests {
             let expected = try InventorySource.snapshot(path: file).load()
             #expect(
                 Set(inventory.devices.map(\.capability)) == [
-                    "system", "pci", "storage", "net", "scsi_host", "scsi_target", "scsi", "drm",
+                    "system", "pci", "storage", "net", "scsi_host", "scsi_target", "scsi", "drm", "usb_device", "usb",
                 ])
             #expect(inventory.devices.map(\.name) == expected.devices.map(\.name))
         }

@@ -96,7 +96,7 @@ struct TransformCommandTests {
         let result = Self.run(["transform", "--new", "--vm-create", "-"] + Self.host, stdin: json)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("-: "), "\(result.stderr)")
+        #expect(result.stderr.contains("hostdev: -:"), "\(result.stderr)")
     }
 
     @Test func inPlaceReplacesAtomicallyAndKeepsPermissions() throws {
@@ -124,34 +124,6 @@ struct TransformCommandTests {
                 ["transform", path, "--in-place", "--vm-create", "Samples/vmcreate/refused.json"] + Self.host)
             #expect(result.status == 1)
             #expect(readFile(path) == original)
-        }
-    }
-
-    @Test func killedMidWriteLeavesEitherTheOriginalOrTheWholeResult() throws {
-        try withScratchDirectory("kill") { directory in
-            // A large domain widens the window in which the process can be killed mid-write.
-            var devices = ""
-            for index in 0..<20_000 {
-                devices += "    <controller type='pci' index='\(index % 200)' model='pcie-root-port'/>\n"
-            }
-            let original =
-                "<domain type='kvm'>\n  <name>big</name>\n  <memory>1024</memory>\n  <devices>\n" + devices
-                + "  </devices>\n</domain>\n"
-            let path = directory + "/big.xml"
-            try original.write(toFile: path)
-            let done = Self.run(
-                ["transform", path, "--vm-create", "Samples/vmcreate/gpu.json", "--no-schema"] + Self.host
-            )
-            .stdout
-            for delay in ["0.02", "0.05", "0.1", "0.2"] {
-                try original.write(toFile: path)
-                _ = HostdevBinary.shell(
-                    "timeout -s KILL \(delay) '\(HostdevBinary.path)' transform '\(path)' --in-place --no-schema "
-                        + "--vm-create '\(Self.samples)/vmcreate/gpu.json' --snapshot '\(Repository.sampleHost)' 2>/dev/null"
-                )
-                let now = readFile(path)
-                #expect(now == original || now == done)
-            }
         }
     }
 

@@ -199,7 +199,7 @@ struct VMCreateTests {
         #expect {
             try VMCreateRequest.decode(Array(json.utf8), source: "p.json")
         } throws: { error in
-            "\(error)".contains(expected) && "\(error)".hasPrefix("p.json: ")
+            "\(error)".contains(expected) && "\(error)".hasPrefix("p.json:")
         }
     }
 

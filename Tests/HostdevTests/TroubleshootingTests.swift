@@ -230,13 +230,24 @@ struct ExplainTests {
             + "PCI device ‘0000:01:00.0’ is in use by driver QEMU, domain « vm1 »\n"
             + "Unmanaged PCI device 0000:01:00.1 must be manually detached from the host\n"
         let report = LogExplainer().explain(Array(log.utf8))
-        #expect(report.linesRead == 7)
-        #expect(report.unrecognised == 0)
-        #expect(report.explanations.map(\.line) == [4, 5, 6])
-        #expect(report.explanations[0].cause.contains("/dev/vfio/12"))
-        #expect(report.explanations[1].failure == "in-use-by-driver")
-        #expect(report.explanations[1].text.hasPrefix("PCI device ‘0000:01:00.0’"))
-        #expect(report.explanations[2].fix.contains("hostdev detach"))
+        #expect(report.linesRead == 6)
+        // Line 4 names /dev/vfio/1 and then NULs: neither group 1 nor group 12 is what it says.
+        #expect(report.unrecognised == 1)
+        #expect(report.explanations.map(\.line) == [5, 6])
+        #expect(!report.explanations.contains { $0.cause.contains("/dev/vfio/12") })
+        #expect(report.explanations[0].failure == "in-use-by-driver")
+        #expect(report.explanations[0].text.hasPrefix("PCI device ‘0000:01:00.0’"))
+        #expect(report.explanations[1].fix.contains("hostdev detach"))
+    }
+
+    @Test func linesAreCountedAsWcCountsThem() {
+        #expect(LogExplainer().explain(Array("a\n".utf8)).linesRead == 1)
+        #expect(LogExplainer().explain(Array("a\nb".utf8)).linesRead == 1)
+        #expect(LogExplainer().explain([]).linesRead == 0)
+        let unterminated = LogExplainer().explain(Array("x\nvfio: failed to get group 7".utf8))
+        #expect(unterminated.explanations.map(\.line) == [2])
+        let result = HostdevBinary.run(["explain"], stdin: "a\n")
+        #expect(result.stdout.hasSuffix("0 lines explained, 1 not recognised (not guessed at), 1 read\n"))
     }
 
     @Test func aMissingLogIsBadInput() {

@@ -14,6 +14,8 @@ public struct FixIt: Sendable, Equatable, Encodable, CustomStringConvertible, Ex
         case listHostDevices
         /// Name a host source to check against.
         case chooseHostSource
+        /// Check the host itself, reading its own sysfs, `/proc` and `/dev`.
+        case doctorOnThisHost
     }
 
     /// What to do, in words.

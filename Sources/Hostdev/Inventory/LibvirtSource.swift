@@ -22,8 +22,8 @@ enum LibvirtSource {
     }
 
     /// What libvirt says of the host itself. The test driver describes no real host (its
-    /// capabilities carry whatever machine runs it), so it says nothing; a local QEMU driver's
-    /// configuration is this machine's `/etc/libvirt/qemu.conf`.
+    /// capabilities carry whatever machine runs it), so it says nothing; the local system QEMU
+    /// driver's configuration is this machine's `/etc/libvirt/qemu.conf`.
     private static func facts(_ connection: Connection, uri: String) throws(InventoryError) -> HostFacts {
         var facts = HostFacts()
         guard !uri.hasPrefix("test:") else { return facts }
@@ -36,7 +36,7 @@ enum LibvirtSource {
             throw InventoryError(.malformed, "libvirt's host capabilities: \(error)")
         }
         if !support.isEmpty { facts.libvirtIOMMUSupport = support == "yes" }
-        if uri.hasPrefix("qemu:///") {
+        if uri == "qemu:///system" {
             facts.configuredQEMUUser = try SysfsFacts.qemuUser(tree: SysfsTree(root: "/"))
         }
         return facts

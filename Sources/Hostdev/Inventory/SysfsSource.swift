@@ -11,6 +11,7 @@ enum SysfsSource {
         var reader = try SysfsReader(tree: tree)
         try reader.readPCI()
         try reader.readUSB()
+        try reader.readUSBInterfaces()
         try reader.readSCSI()
         try reader.readBlock()
         try reader.readNet()
@@ -144,7 +145,10 @@ struct SysfsReader {
             let base = "sys/bus/usb/devices/" + entry.kernelName
             guard let bus = try tree.text(base + "/busnum").flatMap({ Int($0) }),
                 let number = try tree.text(base + "/devnum").flatMap({ Int($0) })
-            else { continue }
+            else {
+                // A USB device can be assigned: one whose address cannot be read is an error, not skipped.
+                throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable busnum and devnum")
+            }
             let vendor = try tree.hexNumber(base + "/idVendor").flatMap { UInt16(exactly: $0) }
             let product = try tree.hexNumber(base + "/idProduct").flatMap { UInt16(exactly: $0) }
             let manufacturer = try tree.text(base + "/manufacturer")
@@ -163,6 +167,27 @@ struct SysfsReader {
 
     /// SCSI hosts (`scsi_host0`), targets (`scsi_target0_0_0`) and devices (`scsi_0_0_0_0`), each
     /// under the nearest device above it.
+    /// USB interfaces (`1-3:1.0` → `usb_1_3_1_0`, libvirt's `<capability type='usb'>`) under their device.
+    mutating func readUSBInterfaces() throws(InventoryError) {
+        for name in try tree.list("sys/bus/usb/devices") where name.contains(":") {
+            let base = "sys/bus/usb/devices/" + name
+            var fields: [Int] = []
+            for field in ["bInterfaceNumber", "bInterfaceClass", "bInterfaceSubClass", "bInterfaceProtocol"] {
+                guard let text = try tree.text(base + "/" + field), let value = Int(text, radix: 16) else {
+                    throw InventoryError(.malformed, "\(tree.absolute(base))/\(field) is not a hexadecimal number")
+                }
+                fields.append(value)
+            }
+            let path = try tree.resolve(base)
+            var device = HostDevice(
+                name: Self.libvirtName("usb", name), parent: parent(of: path), capability: "usb",
+                driver: try tree.linkName(base + "/driver"))
+            device.usbInterface = USBInterfaceDetails(
+                number: fields[0], interfaceClass: fields[1], subclass: fields[2], protocol: fields[3])
+            add(device, at: path)
+        }
+    }
+
     mutating func readSCSI() throws(InventoryError) {
         for host in try tree.list("sys/class/scsi_host") {
             guard host.hasPrefix("host"), let number = Int(host.dropFirst(4)) else { continue }

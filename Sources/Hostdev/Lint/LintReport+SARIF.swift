@@ -23,7 +23,7 @@ extension LintReport {
         struct ArtifactLocation: Encodable { var uri: String }
         struct PhysicalLocation: Encodable {
             var artifactLocation: ArtifactLocation
-            var region: Region?
+            var region: Region? = nil
         }
         struct Location: Encodable { var physicalLocation: PhysicalLocation }
         struct Result: Encodable {
@@ -32,8 +32,18 @@ extension LintReport {
             var message: Text
             var locations: [Location]
         }
+        struct Notification: Encodable {
+            var level: String
+            var message: Text
+            var locations: [Location]
+        }
+        struct Invocation: Encodable {
+            var executionSuccessful: Bool
+            var toolExecutionNotifications: [Notification]
+        }
         struct Run: Encodable {
             var tool: Tool
+            var invocations: [Invocation]
             var results: [Result]
         }
         struct Log: Encodable {
@@ -69,10 +79,42 @@ extension LintReport {
                 locations: [
                     Location(
                         physicalLocation: PhysicalLocation(
-                            artifactLocation: ArtifactLocation(uri: diagnostic.file ?? ""),
+                            artifactLocation: ArtifactLocation(uri: Self.uri(diagnostic.file ?? "")),
                             region: diagnostic.line.map { Region(startLine: $0, startColumn: diagnostic.column) }))
                 ])
         }
-        return PrettyJSON.encode(Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]))
+        // A file that was not linted is a fact about the run, not a finding of a rule.
+        let notifications = files.compactMap { file -> Notification? in
+            guard let note = file.status.note else { return nil }
+            let isError = if case .unreadable = file.status { true } else { false }
+            let location = Location(
+                physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: Self.uri(file.file))))
+            return Notification(
+                level: isError ? "error" : "note",
+                message: Text(text: String(note.drop(while: { $0 != " " }).dropFirst())), locations: [location])
+        }
+        let invocation = Invocation(
+            executionSuccessful: !files.contains { $0.status.name == "unreadable" },
+            toolExecutionNotifications: notifications)
+        return PrettyJSON.encode(
+            Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), invocations: [invocation], results: results)]))
+    }
+
+    /// A path as a SARIF artifact URI: percent-escaped (RFC 3986, every byte but unreserved ones and
+    /// `/`), absolute paths as `file://` URIs.
+    static func uri(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                escaped += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return path.hasPrefix("/") ? "file://" + escaped : escaped
     }
 }

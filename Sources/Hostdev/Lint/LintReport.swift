@@ -18,13 +18,18 @@ public struct LintReport: Sendable {
         count(.error) > 0 || files.contains { if case .unreadable = $0.status { true } else { false } }
     }
 
+    /// The files whose status is of one kind (`linted`, `skipped`, `not-regular`, `unreadable`).
+    func count(status: String) -> Int { files.filter { $0.status.name == status }.count }
+
     /// The closing summary line.
     public var summaryLine: String {
-        let linted = files.filter { $0.status == .linted }.count
-        let skipped = files.filter { if case .skipped = $0.status { true } else { false } }.count
-        let unreadable = files.count - linted - skipped
+        let linted = count(status: "linted")
+        let skipped = count(status: "skipped")
+        let notRegular = count(status: "not-regular")
+        let unreadable = count(status: "unreadable")
         var line = "\(files.count) file\(files.count == 1 ? "" : "s"): \(linted) linted"
         if skipped > 0 { line += ", \(skipped) skipped (not a <domain>)" }
+        if notRegular > 0 { line += ", \(notRegular) passed over (not a regular file)" }
         if unreadable > 0 { line += ", \(unreadable) unreadable" }
         line +=
             "; \(count(.error)) error\(count(.error) == 1 ? "" : "s"), \(count(.warning)) warning\(count(.warning) == 1 ? "" : "s")"
@@ -33,18 +38,16 @@ public struct LintReport: Sendable {
     }
 
     /// `FILE:LINE:COLUMN: severity: message [ID]` lines, skipped files as notes, and the summary line.
+    ///
+    /// Control characters from the inputs (file names, element names, messages) are escaped, so
+    /// each finding is one line and nothing a file holds reaches the terminal raw.
     /// - Parameter render: how a fix-it reads (its words, unless the caller renders its action too).
     public func text(color: Bool = false, fixIt render: (FixIt) -> String = \.message) -> String {
         var lines: [String] = []
         for file in files {
-            switch file.status {
-            case .skipped(let root):
-                lines.append("\(file.file): note: skipped: root element is <\(root)>, not <domain>")
-            case .unreadable(let reason): lines.append("\(file.file): error: cannot read: \(reason)")
-            case .linted: break
-            }
+            if let note = file.status.note { lines.append(TerminalText.escaped("\(file.file): \(note)")) }
             for diagnostic in file.diagnostics {
-                var line = diagnostic.description
+                var line = TerminalText.escaped(diagnostic.description)
                 if color {
                     let code = diagnostic.severity == .error ? "31" : diagnostic.severity == .warning ? "33" : "36"
                     line = line.replacingFirst(
@@ -52,7 +55,7 @@ public struct LintReport: Sendable {
                         with: ": \u{1B}[1;\(code)m\(diagnostic.severity.rawValue)\u{1B}[0m: ")
                 }
                 lines.append(line)
-                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + render(fixIt)) }
+                if let fixIt = diagnostic.fixIt { lines.append("  fix: " + TerminalText.escapedLines(render(fixIt))) }
             }
         }
         lines.append(summaryLine)
@@ -80,6 +83,7 @@ public struct LintReport: Sendable {
             var files: Int
             var linted: Int
             var skipped: Int
+            var notRegular: Int
             var unreadable: Int
             var errors: Int
             var warnings: Int
@@ -92,14 +96,9 @@ public struct LintReport: Sendable {
             var summary: Summary
         }
         let perFile = files.map { file -> PerFile in
-            let (status, root): (String, String?) =
-                switch file.status {
-                case .linted: ("linted", nil)
-                case .skipped(let root): ("skipped", root)
-                case .unreadable: ("unreadable", nil)
-                }
+            let root: String? = if case .skipped(let root) = file.status { root } else { nil }
             return PerFile(
-                file: file.file, status: status, root: root,
+                file: file.file, status: file.status.name, root: root,
                 errors: file.diagnostics.filter { $0.severity == .error }.count,
                 warnings: file.diagnostics.filter { $0.severity == .warning }.count)
         }
@@ -110,9 +109,9 @@ public struct LintReport: Sendable {
                     rule: $0.rule, message: $0.message)
             },
             summary: Summary(
-                files: files.count, linted: perFile.filter { $0.status == "linted" }.count,
-                skipped: perFile.filter { $0.status == "skipped" }.count,
-                unreadable: perFile.filter { $0.status == "unreadable" }.count, errors: count(.error),
+                files: files.count, linted: count(status: "linted"), skipped: count(status: "skipped"),
+                notRegular: count(status: "not-regular"), unreadable: count(status: "unreadable"),
+                errors: count(.error),
                 warnings: count(.warning), notes: count(.note), hostChecked: hostChecked, perFile: perFile))
         return PrettyJSON.encode(document)
     }
@@ -124,5 +123,27 @@ extension String {
         guard parts.count == 2 else { return self }
         let rest = parts.removeLast()
         return String(parts[0]) + replacement + String(rest)
+    }
+}
+
+extension FileResult.Status {
+    /// `linted`, `skipped`, `not-regular` or `unreadable`, as JSON writes it.
+    var name: String {
+        switch self {
+        case .linted: "linted"
+        case .skipped: "skipped"
+        case .notRegular: "not-regular"
+        case .unreadable: "unreadable"
+        }
+    }
+
+    /// What the text output says about a file that was not linted (`note: …` or `error: …`).
+    var note: String? {
+        switch self {
+        case .linted: nil
+        case .skipped(let root): "note: skipped: root element is <\(root)>, not <domain>"
+        case .notRegular(let reason): "note: passed over: \(reason)"
+        case .unreadable(let reason): "error: cannot read: \(reason)"
+        }
     }
 }

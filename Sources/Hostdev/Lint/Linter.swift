@@ -79,11 +79,14 @@ public struct Linter: Sendable {
         let document: XMLDocument
         do throws(XMLError) {
             if let bytes {
-                document = try XMLDocument(parsing: bytes, source: file)
+                document = try XMLDocument(parsing: bytes, source: file, limits: .domain)
             } else {
-                document = try XMLDocument(contentsOf: file)
+                document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: true)
             }
         } catch {
+            if error.code == .notRegularFile {
+                return FileResult(file: file, status: .notRegular(error.reason), diagnostics: [])
+            }
             if error.code == .unreadable {
                 return FileResult(file: file, status: .unreadable(error.reason), diagnostics: [])
             }
@@ -92,8 +95,8 @@ public struct Linter: Sendable {
             return FileResult(file: file, status: .linted, diagnostics: isEnabled(RuleCatalogue.xmlID) ? [finding] : [])
         }
         let root = document.root
-        guard root.name == "domain" else {
-            return FileResult(file: file, status: .skipped(root: root.name), diagnostics: [])
+        guard root.isUnqualified("domain") else {
+            return FileResult(file: file, status: .skipped(root: root.tagDescription), diagnostics: [])
         }
         var diagnostics: [Diagnostic] = []
         if let schema, isEnabled(RuleCatalogue.schemaID) {
@@ -126,6 +129,7 @@ public struct FileResult: Sendable {
     public enum Status: Sendable, Equatable {
         case linted
         case skipped(root: String)
+        case notRegular(String)
         case unreadable(String)
     }
 

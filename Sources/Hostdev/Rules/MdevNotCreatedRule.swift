@@ -14,7 +14,8 @@ struct MdevNotCreatedRule: PassthroughRule {
         guard let inventory = domain.inventory else { return [] }
         var placement = MdevPlacement(inventory: inventory)
         return MdevHostdev.all(in: domain.root).compactMap { hostdev in
-            guard let uuid = hostdev.uuid, inventory.device(named: MdevDetails.nodeDeviceName(uuid: uuid)) == nil
+            guard let uuid = hostdev.uuid, UUIDText.isValid(uuid), uuid.count == 36,
+                inventory.device(named: MdevDetails.nodeDeviceName(uuid: uuid)) == nil
             else { return nil }
             guard let request = MdevInstanceRule.request(of: hostdev, in: domain) else {
                 return finding(

@@ -6,7 +6,7 @@ struct PCIAddressRule: PassthroughRule {
     let explanation = """
         A <hostdev type='pci'> names the host device by <source><address domain bus slot function>. \
         libvirt reads each number in any base, but a bus is at most 0xff, a slot 0x1f, a function 7 and \
-        a domain 0xffff; anything else names no device and the domain fails to start. Write the address \
+        a domain 0xffffffff (domains above 0xffff hold Intel VMD devices); anything else names no device and the domain fails to start. Write the address \
         as libvirt does: domain='0x0000' bus='0x01' slot='0x00' function='0x0'.
         """
 

@@ -10,7 +10,7 @@
 ///   a file that was there (owner, mode, links) carries over. A process killed mid-write leaves the
 ///   old file intact, and SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGXFSZ leave no temporary file.
 /// - a character device or a FIFO (`/dev/null`, a terminal, a pipe): written through, never replaced.
-///   A FIFO nobody reads is a failure, not a wait.
+///   A FIFO is opened as `echo > FIFO` opens it, waiting for its reader.
 /// - a symbolic link: never replaced. It is followed when the link belongs to the caller or to root
 ///   and it leads to a device or FIFO as above, or to a regular file of the caller's own, which is
 ///   then truncated and written in place (not atomically); `-o /dev/stdout` works this way. A link to
@@ -113,14 +113,11 @@ public enum AtomicFile {
     private static func writeThrough(_ path: String, _ bytes: [UInt8], followingLinks: Bool, expected: stat)
         throws(WriteError)
     {
-        let flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
-        let descriptor = open(path, flags)
-        guard descriptor >= 0 else {
-            if errno == ENXIO {
-                throw WriteError(path: path, reason: "cannot write: no process reads this FIFO")
-            }
-            throw WriteSyscalls.failure("cannot open", path)
-        }
+        // A FIFO is opened as `echo > FIFO` opens it: waiting for a reader. A device is opened without
+        // waiting (a serial line's carrier), then written in blocking mode.
+        let waiting = expected.st_mode & S_IFMT == S_IFIFO ? 0 : O_NONBLOCK
+        let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | waiting | (followingLinks ? 0 : O_NOFOLLOW))
+        guard descriptor >= 0 else { throw WriteSyscalls.failure("cannot open", path) }
         defer { close(descriptor) }
         let opened = try WriteSyscalls.status(of: descriptor, path)
         guard opened.st_dev == expected.st_dev, opened.st_ino == expected.st_ino else {

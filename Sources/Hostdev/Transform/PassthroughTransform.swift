@@ -82,7 +82,7 @@ public enum PassthroughTransform {
         let document: XMLDocument
         if let domainXML {
             do throws(XMLError) {
-                document = try XMLDocument(parsing: domainXML, source: source ?? "domain.xml")
+                document = try XMLDocument(parsing: domainXML, source: source ?? "domain.xml", limits: .domain)
             } catch {
                 throw .input(error)
             }
@@ -90,7 +90,7 @@ public enum PassthroughTransform {
             document = MinimalDomain.build(from: request, virtType: options.virtType)
         }
         let root = document.root
-        guard root.name == "domain" else { throw .notADomain(root: root.name, file: document.source) }
+        guard root.isUnqualified("domain") else { throw .notADomain(root: root.tagDescription, file: document.source) }
 
         var diagnostics = request.notes
         var checkOutput = options.schemaCheck != nil

@@ -147,14 +147,14 @@ public struct DoctorReport: Sendable, Encodable {
     public func text(fixIt render: (FixIt) -> String = \.message) -> String {
         var lines: [String] = []
         for check in checks {
-            lines.append("[\(check.status.rawValue.uppercased())] \(check.name)")
-            lines += check.evidence.map { "    " + $0 }
-            if let fixIt = check.fixIt { lines.append("    fix: " + render(fixIt)) }
+            lines.append("[\(check.status.rawValue.uppercased())] " + TerminalText.escaped(check.name))
+            lines += check.evidence.map { "    " + TerminalText.escaped($0) }
+            if let fixIt = check.fixIt { lines.append("    fix: " + TerminalText.escapedLines(render(fixIt))) }
         }
         let counts = [DoctorCheck.Status.error, .warning, .unknown].map { status in
             "\(checks.filter { $0.status == status }.count) \(status.rawValue)"
         }
-        lines.append("\(checks.count) checks on \(origin): " + counts.joined(separator: ", "))
+        lines.append("\(checks.count) checks on \(TerminalText.escaped(origin)): " + counts.joined(separator: ", "))
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -51,8 +51,8 @@ struct HostChecks {
             return DoctorCheck(name, .unknown, evidence: ["\(what) is not in sysfs \(root)"])
         }
         return DoctorCheck(
-            name, .unknown,
-            evidence: ["\(inventory.origin) does not show \(what); run doctor with --sysfs / on the host itself"])
+            name, .unknown, evidence: ["\(inventory.origin) does not show \(what)"],
+            fixIt: FixIt("check it on the host itself, from its own sysfs", action: .doctorOnThisHost))
     }
 
     private func commandLine() -> DoctorCheck {

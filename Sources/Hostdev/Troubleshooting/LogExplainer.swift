@@ -1,4 +1,9 @@
 import FoundationEssentials
+import LibXML
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `hostdev explain`: QEMU output, libvirt errors or a VM log turned into causes and fixes.
 ///
@@ -9,9 +14,11 @@ public struct LogExplainer: Sendable {
     /// The host, for details; optional.
     public let inventory: HostInventory?
 
-    /// The largest log read, and the longest line considered.
-    public static let maxBytes = 64 << 20
+    /// The longest line considered (the rest of a longer line is read and passed over).
     static let maxLineLength = 8192
+    /// The most explanations a report holds; further recognised lines are only counted, so a log
+    /// of any size is explained in bounded memory.
+    public static let maxExplanations = 10_000
 
     /// Creates an explainer.
     public init(inventory: HostInventory? = nil) {
@@ -30,21 +37,28 @@ public struct LogExplainer: Sendable {
 
     /// Everything explained in one log.
     public struct Report: Sendable, Encodable {
+        /// The recognised lines, in order, at most ``LogExplainer/maxExplanations``.
         public var explanations: [Explanation]
+        /// Recognised lines beyond ``LogExplainer/maxExplanations``, counted only.
+        public var notShown: Int
+        /// Newlines read, as `wc -l` counts them.
         public var linesRead: Int
+        /// Lines that are not blank and that no known failure matches.
         public var unrecognised: Int
 
-        /// Lines for people.
+        /// Lines for people; the log's own text is escaped for the terminal.
         public func text() -> String {
             var lines: [String] = []
             for explanation in explanations {
-                lines.append("line \(explanation.line): \(explanation.text)")
-                lines.append("  cause: " + explanation.cause)
-                lines += explanation.details.map { "  host: " + $0 }
-                lines.append("  fix: " + explanation.fix)
+                lines.append("line \(explanation.line): " + TerminalText.escaped(explanation.text))
+                lines.append("  cause: " + TerminalText.escaped(explanation.cause))
+                lines += explanation.details.map { "  host: " + TerminalText.escaped($0) }
+                lines.append("  fix: " + TerminalText.escaped(explanation.fix))
             }
+            let explained = explanations.count + notShown
+            if notShown > 0 { lines.append("... \(notShown) more explained lines not shown") }
             lines.append(
-                "\(explanations.count) line\(explanations.count == 1 ? "" : "s") explained, \(unrecognised) not recognised (not guessed at), \(linesRead) read"
+                "\(explained) line\(explained == 1 ? "" : "s") explained, \(unrecognised) not recognised (not guessed at), \(linesRead) read"
             )
             return lines.joined(separator: "\n") + "\n"
         }
@@ -55,50 +69,116 @@ public struct LogExplainer: Sendable {
         }
     }
 
-    /// Explains a log. Invalid UTF-8 is read with replacement characters; NUL bytes end nothing.
+    /// Explains a log held in memory (see ``Reader``).
     public func explain(_ bytes: [UInt8]) -> Report {
-        var explanations: [Explanation] = []
-        var lineNumber = 0
-        var unrecognised = 0
-        // One line at a time as a C string, without its carriage returns and NULs; a Swift string
-        // is made only for the few lines that match.
+        var reader = Reader(explainer: self)
+        bytes.withUnsafeBytes { reader.read($0) }
+        return reader.finish()
+    }
+
+    /// Explains a log file, or standard input for `-`, read as a stream: memory stays bounded
+    /// whatever its size.
+    public func explain(path: String) throws(XMLError) -> Report {
+        var reader = Reader(explainer: self)
+        try XMLInput.forEachChunk(path: path) { reader.read($0) }
+        return reader.finish()
+    }
+
+    /// Explains a log fed in chunks of any size, line by line, holding at most one line.
+    ///
+    /// Invalid UTF-8 is read with replacement characters; a NUL is read as U+FFFD (never dropped,
+    /// so `/dev/vfio/1<NUL>2` does not become group 12) and carriage returns are dropped.
+    public struct Reader {
+        let explainer: LogExplainer
+        var report = Report(explanations: [], notShown: 0, linesRead: 0, unrecognised: 0)
+        /// The current line, without its carriage returns, up to ``maxLineLength`` bytes.
         var line: [UInt8] = []
-        line.reserveCapacity(Self.maxLineLength + 1)
-        for rawLine in bytes.prefix(Self.maxBytes).split(
-            separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        {
-            lineNumber += 1
-            line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: rawLine.prefix(Self.maxLineLength).lazy.filter { $0 != 0x0D && $0 != 0 })
-            if Self.isBlank(line) { continue }
+        var lineIsEmpty = true
+
+        /// Starts reading.
+        public init(explainer: LogExplainer) {
+            self.explainer = explainer
+            line.reserveCapacity(LogExplainer.maxLineLength + 3)
+        }
+
+        /// Reads the next chunk of the log.
+        public mutating func read(_ chunk: UnsafeRawBufferPointer) {
+            guard let base = chunk.baseAddress else { return }
+            var start = 0
+            while start < chunk.count {
+                guard let found = memchr(base + start, 0x0A, chunk.count - start) else {
+                    append(UnsafeRawBufferPointer(rebasing: chunk[start...]))
+                    return
+                }
+                let newline = base.distance(to: UnsafeRawPointer(found))
+                if newline > start { append(UnsafeRawBufferPointer(rebasing: chunk[start..<newline])) }
+                report.linesRead += 1
+                if !lineIsEmpty { endLine(number: report.linesRead) }
+                start = newline + 1
+            }
+        }
+
+        /// Adds a piece of the current line: its first ``maxLineLength`` bytes are kept, carriage
+        /// returns dropped, NULs read as U+FFFD.
+        private mutating func append(_ piece: UnsafeRawBufferPointer) {
+            lineIsEmpty = false
+            let room = LogExplainer.maxLineLength - line.count
+            guard room > 0 else { return }
+            let kept = UnsafeRawBufferPointer(rebasing: piece.prefix(room))
+            guard kept.contains(where: { $0 == 0 || $0 == 0x0D }) else {
+                line.append(contentsOf: kept)
+                return
+            }
+            for byte in kept where byte != 0x0D {
+                if byte == 0 { line += [0xEF, 0xBF, 0xBD] } else { line.append(byte) }
+            }
+        }
+
+        /// Ends the log (a last line without a newline is explained too) and returns the report.
+        public mutating func finish() -> Report {
+            if !lineIsEmpty { endLine(number: report.linesRead + 1) }
+            return report
+        }
+
+        private mutating func endLine(number: Int) {
+            defer {
+                line.removeAll(keepingCapacity: true)
+                lineIsEmpty = true
+            }
+            if LogExplainer.isBlank(line) { return }
             line.append(0)
-            guard KnownFailure.anyPattern.matches(line),
+            let text = line
+            guard KnownFailure.anyPattern.matches(text),
                 let (failure, groups) = KnownFailure.all.lazy.compactMap({ failure in
-                    failure.regex.firstMatch(in: line).map { (failure, $0) }
+                    failure.regex.firstMatch(in: text).map { (failure, $0) }
                 }).first
             else {
-                unrecognised += 1
-                continue
+                report.unrecognised += 1
+                return
+            }
+            guard report.explanations.count < LogExplainer.maxExplanations else {
+                report.notShown += 1
+                return
             }
             let captured = groups.count > 1 ? groups[1] : nil
-            let number = captured.flatMap(Int.init).map(String.init) ?? "N"
-            explanations.append(
+            let group = captured.flatMap(Int.init).map(String.init) ?? "N"
+            report.explanations.append(
                 Explanation(
-                    line: lineNumber, text: String(decoding: line.dropLast(), as: UTF8.self), failure: failure.id,
-                    cause: failure.cause.replacingOccurrences("{n}", number),
-                    fix: failure.fix.replacingOccurrences("{n}", number), details: details(failure.detail, captured)))
+                    line: number, text: String(decoding: line.dropLast(), as: UTF8.self), failure: failure.id,
+                    cause: failure.cause.replacingOccurrences("{n}", group),
+                    fix: failure.fix.replacingOccurrences("{n}", group),
+                    details: explainer.details(failure.detail, captured)))
         }
-        return Report(explanations: explanations, linesRead: lineNumber, unrecognised: unrecognised)
     }
 
     /// Whether a line holds only white space: ASCII checked byte by byte, anything else as text.
-    private static func isBlank(_ line: [UInt8]) -> Bool {
+    static func isBlank(_ line: [UInt8]) -> Bool {
         if line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { return true }
         guard line.contains(where: { $0 >= 0x80 }) else { return false }
         return String(decoding: line, as: UTF8.self).allSatisfy(\.isWhitespace)
     }
 
-    private func details(_ detail: KnownFailure.Detail, _ captured: String?) -> [String] {
+    func details(_ detail: KnownFailure.Detail, _ captured: String?) -> [String] {
         guard let inventory, let group = captured.flatMap(Int.init) else { return [] }
         switch detail {
         case .none:

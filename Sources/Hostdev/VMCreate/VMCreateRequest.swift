@@ -1,4 +1,5 @@
 import FoundationEssentials
+import LibXML
 
 /// The host-device part of VDSM's `vmCreate` parameters.
 ///
@@ -52,10 +53,11 @@ public struct VMCreateRequest: Sendable, Equatable {
             throw VMCreateError(source: source, "parameters are larger than the \(maxBytes >> 20) MiB limit")
         }
         let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        do throws(JSONParser.Failure) {
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw VMCreateError(source: source, "not valid JSON: \(describe(error))")
+            throw VMCreateError(
+                source: source, "not valid JSON: \(error.reason)", line: error.line, column: error.column)
         }
         var request = VMCreateRequest(source: source)
         let devices: [JSONValue]
@@ -78,6 +80,7 @@ public struct VMCreateRequest: Sendable, Equatable {
         default:
             throw VMCreateError(source: source, "expected an object or an array, found \(value.kind)")
         }
+        var passedOver = 0
         for (index, device) in devices.enumerated() {
             let place = "devices[\(index)]"
             guard case .object(let dictionary) = device else {
@@ -85,6 +88,9 @@ public struct VMCreateRequest: Sendable, Equatable {
             }
             if try decodeVDSMDevice(dictionary, index: index, source: source, into: &request) { continue }
             guard dictionary["type"]?.text == "hostdev" else {
+                passedOver += 1
+                // A few are named; the rest are counted, so a request of a million entries stays small.
+                guard passedOver <= maxNotesOfAKind else { continue }
                 let kind = dictionary["type"]?.text ?? dictionary["device"]?.text ?? "device"
                 request.notes.append(
                     Diagnostic(
@@ -95,15 +101,66 @@ public struct VMCreateRequest: Sendable, Equatable {
             request.hostDevices.append(
                 try HostDeviceRequest(dictionary, index: index, source: source, notes: &request.notes))
         }
+        if passedOver > maxNotesOfAKind {
+            let more = passedOver - maxNotesOfAKind
+            request.notes.append(
+                Diagnostic(
+                    .note, rule: "vmcreate",
+                    "\(more) more dictionar\(more == 1 ? "y" : "ies") passed over (not host devices)", file: source))
+        }
+        request.notes = summarized(request.notes, source: source)
         return request
     }
 
+    /// How many notes of one kind are given one by one before the rest are counted.
+    static let maxNotesOfAKind = 10
+
+    /// Notes with the same message but for the place (`devices[7]: unknown key 'x' ignored`) kept
+    /// up to ``maxNotesOfAKind``, the rest counted in one note.
+    static func summarized(_ notes: [Diagnostic], source: String) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        var kept: [Diagnostic] = []
+        for note in notes {
+            let kind = "\(note.severity):" + (note.message.split(separator: " ", maxSplits: 1).last ?? "")
+            seen[kind, default: 0] += 1
+            if seen[kind]! <= maxNotesOfAKind { kept.append(note) }
+        }
+        for (kind, count) in seen.sorted(by: { $0.key < $1.key }) where count > maxNotesOfAKind {
+            let example = kept.last {
+                "\($0.severity):" + ($0.message.split(separator: " ", maxSplits: 1).last ?? "") == kind
+            }!
+            kept.append(
+                Diagnostic(
+                    example.severity, rule: example.rule,
+                    "\(count - maxNotesOfAKind) more like: \(example.message)", file: source))
+        }
+        return kept
+    }
+
+    /// A string the request gives, checked so that it can be written into XML: no character that
+    /// XML 1.0 cannot hold (NUL and the other C0 controls but tab, newline and carriage return,
+    /// U+FFFE, U+FFFF), which libxml2 would cut the text at or write as a document no parser reads.
     static func optionalText(_ value: JSONValue?, _ key: String, _ source: String) throws(VMCreateError) -> String? {
         guard let value, value != .null else { return nil }
         guard let text = value.text, !text.isEmpty else {
             throw VMCreateError(source: source, "\(key) must be a non-empty string, found \(value.kind)")
         }
+        if let bad = text.unicodeScalars.first(where: { !isXMLCharacter($0) }) {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            throw VMCreateError(
+                source: source,
+                "\(key) holds U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), a character XML cannot hold"
+            )
+        }
         return text
+    }
+
+    /// Whether XML 1.0 can hold a character (its `Char` production).
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
     }
 
     static func optionalInteger(_ value: JSONValue?, _ key: String, _ source: String, range: ClosedRange<Int>)
@@ -116,19 +173,6 @@ public struct VMCreateRequest: Sendable, Equatable {
         }
         return number
     }
-
-    private static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
-                .keyNotFound(_, let context):
-                return context.underlyingError.map { "\($0)" } ?? context.debugDescription
-            @unknown default:
-                return "\(decoding)"
-            }
-        }
-        return "\(error)"
-    }
 }
 
 /// Why vmCreate parameters could not be read.
@@ -137,14 +181,20 @@ public struct VMCreateError: Error, Sendable, Equatable, CustomStringConvertible
     public var source: String
     /// The reason.
     public var reason: String
+    /// 1-based line, when known.
+    public var line: Int?
+    /// 1-based column, when known.
+    public var column: Int?
 
     /// Creates an error.
-    public init(source: String, _ reason: String) {
+    public init(source: String, _ reason: String, line: Int? = nil, column: Int? = nil) {
         self.source = source
         self.reason = reason
+        self.line = line
+        self.column = column
     }
 
-    public var description: String { "\(source): \(reason)" }
+    public var description: String { SourcePlace.prefix(file: source, line: line, column: column) + reason }
 }
 
 /// UUID syntax, as libvirt accepts it (hex digits with or without the four dashes).

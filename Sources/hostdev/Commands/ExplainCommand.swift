@@ -24,14 +24,13 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let bytes: [UInt8]
+            let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
+            let report: LogExplainer.Report
             do {
-                bytes = try CommandInput.read(log, limit: LogExplainer.maxBytes)
+                report = try LogExplainer(inventory: inventory).explain(path: log)
             } catch {
                 throw CommandFailure.usage("\(error)")
             }
-            let inventory = host.sourceOrDefault == nil ? nil : try host.loadInventory()
-            let report = LogExplainer(inventory: inventory).explain(bytes)
             try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
         }
     }

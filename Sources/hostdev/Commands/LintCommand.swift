@@ -14,7 +14,9 @@ struct LintCommand: ParsableCommand {
             PATH is a file, a directory (searched for *.xml) or '-' for standard input. The schema check \
             (rule 'schema') gives the verdict xmllint --relaxng domain.rng gives; the passthrough rules \
             need a host source for the checks against the host. Exit 0 when clean, 1 on any error, 2 when \
-            the lint could not run. Rules: \(RuleCatalogue.ids.joined(separator: ", ")).
+            the lint could not run (bad arguments, a bad --snapshot), 3 when libvirt or the sysfs tree \
+            failed. Files in a directory that are not regular files (named pipes, devices) are passed \
+            over with a note. Rules: \(RuleCatalogue.ids.joined(separator: ", ")).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }

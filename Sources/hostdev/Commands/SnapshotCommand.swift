@@ -30,7 +30,7 @@ struct SnapshotCommand: ParsableCommand {
             do throws(AtomicFile.WriteError) {
                 try AtomicFile.write(snapshot.bytes, to: output)
             } catch {
-                throw CommandFailure.host(error.description)
+                throw CommandFailure.writing(error)
             }
             for note in snapshot.notes { printError("hostdev: note: " + note) }
             printError("wrote \(inventory.devices.count) devices and \(inventory.domains.count) domains to \(output)")

@@ -53,7 +53,7 @@ extension ParsableCommand {
         do {
             try body()
         } catch let failure as CommandFailure {
-            printError("hostdev: " + failure.message)
+            printError("hostdev: " + TerminalText.escapedLines(failure.message))
             throw ExitCode(failure.exitCode)
         }
     }

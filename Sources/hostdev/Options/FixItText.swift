@@ -18,6 +18,7 @@ enum FixItText {
             return "hostdev detach " + devices.joined(separator: " ") + (host?.connect.map { " --connect " + $0 } ?? "")
         case .listHostDevices: return "hostdev list" + hostFlags
         case .chooseHostSource: return "pass --connect URI, --sysfs ROOT or --snapshot FILE"
+        case .doctorOnThisHost: return "hostdev doctor --sysfs / (on the host itself)"
         }
     }
 }

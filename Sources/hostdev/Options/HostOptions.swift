@@ -13,7 +13,9 @@ struct HostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A sysfs tree to read (/ for this host).", valueName: "root"))
     var sysfs: String?
 
-    @Option(help: ArgumentHelp("A test-driver <node> file, read offline.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A test-driver <node> file, read offline (exit 2 when it cannot be read or parsed).", valueName: "file"))
     var snapshot: String?
 
     func validate() throws {
@@ -38,7 +40,8 @@ struct HostOptions: ParsableArguments {
         getenv("LIBVIRT_DEFAULT_URI").map { ["LIBVIRT_DEFAULT_URI": String(cString: $0)] } ?? [:]
     }
 
-    /// Loads the inventory, exiting with code 2 when no source was given and 3 when it fails.
+    /// Loads the inventory, exiting with code 2 when no source was given or the snapshot file is
+    /// bad, and 3 when libvirt or the sysfs tree fails.
     /// With `thisHost`, no source and no `LIBVIRT_DEFAULT_URI` mean this host (`--sysfs /`).
     func loadInventory(thisHost: Bool = false) throws -> HostInventory {
         guard let selected = source ?? InventorySource.unnamed(environment: environment, thisHost: thisHost) else {
@@ -48,6 +51,11 @@ struct HostOptions: ParsableArguments {
         do throws(InventoryError) {
             return try selected.load()
         } catch {
+            // A snapshot is a file the user gave: unreadable or malformed, it is bad input (2), as a
+            // domain file is; libvirt and sysfs failures are the host's (3).
+            if case .snapshot = selected, error.code == .unreadable || error.code == .malformed {
+                throw CommandFailure.usage(error.description)
+            }
             throw CommandFailure.host(error.description)
         }
     }
