@@ -32,5 +32,15 @@ run define --new --vm-create Samples/vmcreate/gpu.json --connect "test://$host" 
 run lint Tests/Fixtures/lint --snapshot "$host" --format sarif
 run doctor --snapshot "$host"
 run explain Tests/Fixtures/explain/libvirt-errors.log --snapshot "$host"
+vdsm=$PWD/Samples/hosts/vdsm-host.xml
+run transform --new --vm-create Samples/vmcreate/nfv-vf.json --snapshot "$vdsm"
+run transform --new --vm-create Samples/vmcreate/vgpu.json --snapshot "$vdsm"
+run list --snapshot "$vdsm" --capability mdev_types --format json
+run lint --list-rules
+run reattach pci_0000_01_00_0 --connect "test://$host" --dry-run
+printf '<domain type="kvm"><name>plain</name></domain>' >"$work/plain.xml"
+"$bin" hook plain prepare begin - --sysfs "$work" <"$work/plain.xml" >/dev/null 2>"$work/err"
+grep -q "Sanitizer" "$work/err" && { echo "LEAK or memory error: hostdev hook"; failures=$((failures + 1)); } \
+    || echo "clean: hostdev hook plain prepare begin -"
 echo "$failures command(s) with leaks or memory errors"
 [ "$failures" -eq 0 ]
