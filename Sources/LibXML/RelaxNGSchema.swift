@@ -37,7 +37,7 @@ public final class RelaxNGSchema: @unchecked Sendable {
             throw XMLError(
                 .schema,
                 "RELAX NG schema not found or unreadable: \(path) (libvirt installs it with the libvirt0 package;"
-                    + " pass --schemas DIR to use another copy)", file: path)
+                    + " or point the schema directory at another copy)", file: path)
         }
         guard let parser = xmlRelaxNGNewParserCtxt(path) else {
             throw XMLError(.schema, "libxml2 could not open the schema", file: path)

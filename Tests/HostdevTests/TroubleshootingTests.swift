@@ -237,7 +237,7 @@ struct ExplainTests {
         #expect(!report.explanations.contains { $0.cause.contains("/dev/vfio/12") })
         #expect(report.explanations[0].failure == "in-use-by-driver")
         #expect(report.explanations[0].text.hasPrefix("PCI device ‘0000:01:00.0’"))
-        #expect(report.explanations[1].fix.contains("hostdev detach"))
+        #expect(report.explanations[1].action == .detach(devices: ["pci_0000_01_00_1"]))
     }
 
     @Test func linesAreCountedAsWcCountsThem() {

@@ -16,6 +16,12 @@ public struct FixIt: Sendable, Equatable, Encodable, CustomStringConvertible, Ex
         case chooseHostSource
         /// Check the host itself, reading its own sysfs, `/proc` and `/dev`.
         case doctorOnThisHost
+        /// Check the host that was given for passthrough (IOMMU, vfio, groups, device nodes).
+        case checkHost
+        /// List the host's mediated-device types and what each parent has free.
+        case listMediatedDeviceTypes
+        /// Create a mediated-device instance on the host.
+        case createMediatedDevice
     }
 
     /// What to do, in words.

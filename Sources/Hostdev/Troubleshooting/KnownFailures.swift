@@ -10,8 +10,10 @@ struct KnownFailure: Sendable {
     let regex: ExtendedRegex
     /// Why it happened, in one sentence; `{n}` stands for the captured number.
     let cause: String
-    /// What to do.
+    /// What to do, in words that name no command of hostdev's.
     let fix: String
+    /// What hostdev can do about it, given the line's first capture.
+    let action: (@Sendable (_ captured: String?) -> FixIt.Action?)?
     /// What host facts explain it further.
     let detail: Detail
 
@@ -21,13 +23,27 @@ struct KnownFailure: Sendable {
         case groupNode
     }
 
-    init(id: String, pattern: String, cause: String, fix: String, detail: Detail) {
+    init(
+        id: String, pattern: String, cause: String, fix: String, detail: Detail,
+        action: (@Sendable (_ captured: String?) -> FixIt.Action?)? = nil
+    ) {
         self.id = id
         self.pattern = pattern
         self.regex = ExtendedRegex(pattern)
         self.cause = cause
         self.fix = fix
         self.detail = detail
+        self.action = action
+    }
+
+    /// The node-device name of a kernel PCI address (`0000:01:00.0`), or `nil` for anything else.
+    static func deviceName(_ captured: String?) -> String? {
+        guard let captured else { return nil }
+        do {
+            return try PCIAddress(sysfsName: captured).nodeDeviceName
+        } catch {
+            return nil
+        }
     }
 
     /// Every pattern in one alternation, to pass over the lines none matches (nearly all of a log)
@@ -49,16 +65,16 @@ struct KnownFailure: Sendable {
             cause:
                 "the IOMMU group's device node /dev/vfio/{n} could not be opened: it is missing (the group is not bound to vfio-pci) or not accessible.",
             fix:
-                "bind every device of the group to vfio-pci (hostdev detach ...) and check the node's owner and mode (hostdev doctor)",
-            detail: .groupNode),
+                "bind every device of the group to vfio-pci and check the node's owner and mode",
+            detail: .groupNode, action: { _ in .checkHost }),
         KnownFailure(
             id: "group-not-viable",
             pattern: #"group ([0-9]+) is not viable"#,
             cause:
                 "another device of IOMMU group {n} is still bound to a host driver, so vfio cannot isolate the group.",
             fix:
-                "assign every endpoint of the group to the guest (hostdev transform --include-group) or detach the others from their host drivers (hostdev detach ...); the feature page's alternative, vfio_iommu_type1.allow_unsafe_interrupts=1 on the kernel command line, trades away isolation and may lead to vulnerability or instability",
-            detail: .groupMembers),
+                "assign every endpoint of the group to the guest, or detach the others from their host drivers; the feature page's alternative, vfio_iommu_type1.allow_unsafe_interrupts=1 on the kernel command line, trades away isolation and may lead to vulnerability or instability",
+            detail: .groupMembers, action: { _ in .checkHost }),
         KnownFailure(
             id: "failed-to-get-group",
             pattern: #"vfio: failed to get group ([0-9]+)"#,
@@ -77,22 +93,23 @@ struct KnownFailure: Sendable {
             pattern: #"Unmanaged PCI device ([^[:space:]]+) must be manually detached from the host"#,
             cause: "the hostdev is managed='no' and the device is still bound to its host driver.",
             fix:
-                "detach it before starting the guest: hostdev detach pci_DDDD_BB_SS_F (virNodeDeviceDetachFlags with vfio)",
-            detail: .none),
+                "detach it from its host driver before starting the guest (virNodeDeviceDetachFlags with vfio)",
+            detail: .none, action: { captured in deviceName(captured).map { .detach(devices: [$0]) } }),
         KnownFailure(
             id: "in-use-by-driver",
             pattern: #"PCI device ([^[:space:]]+) is in use by driver ([^[:space:]]+)"#,
             cause:
                 "the device is already taken: assigned to another running guest (driver QEMU) or held by a host driver.",
-            fix: "stop or reconfigure the domain that holds it, or pick another device; hostdev list shows owners",
-            detail: .none),
+            fix:
+                "stop or reconfigure the domain that holds it, or pick another device; the host's device list shows owners",
+            detail: .none, action: { _ in .listHostDevices }),
         KnownFailure(
             id: "migration-refused",
             pattern:
                 #"cannot migrate a domain with <hostdev|[Cc]annot migrate domain.*VFIO device doesn't support migration"#,
             cause: "the domain holds a host device, and a host device cannot move with a guest: migration is refused.",
             fix:
-                "do not migrate guests with host devices (hostdev transform marks them non-migratable); hot-unplug the device first if the guest must move",
+                "do not migrate guests with host devices (the transform marks them non-migratable); hot-unplug the device first if the guest must move",
             detail: .none),
         KnownFailure(
             id: "vfio-unsupported",
@@ -100,23 +117,23 @@ struct KnownFailure: Sendable {
                 #"VFIO device assignment is currently not supported on this system|host doesn't support VFIO PCI passthrough|host doesn't support passthrough of host PCI devices"#,
             cause: "vfio is not usable on this host: the IOMMU is off or the vfio modules are not loaded.",
             fix:
-                "enable VT-d/AMD-Vi in the firmware, add intel_iommu=on or amd_iommu=on to the kernel command line, reboot, and modprobe vfio-pci (hostdev caps and hostdev doctor check each step)",
-            detail: .none),
+                "enable VT-d/AMD-Vi in the firmware, add intel_iommu=on or amd_iommu=on to the kernel command line, reboot, and modprobe vfio-pci, checking each step on the host",
+            detail: .none, action: { _ in .checkHost }),
         KnownFailure(
             id: "no-iommu-group",
             pattern: #"vfio ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): no iommu_group found"#,
             cause:
                 "the kernel put the device in no IOMMU group: the IOMMU is off (no intel_iommu=on or amd_iommu=on on the kernel command line, or VT-d/AMD-Vi disabled in the firmware), so vfio cannot assign it.",
             fix:
-                "enable VT-d/AMD-Vi in the firmware and the IOMMU on the kernel command line, reboot, and check that the device has an IOMMU group (hostdev doctor, hostdev list)",
-            detail: .none),
+                "enable VT-d/AMD-Vi in the firmware and the IOMMU on the kernel command line, reboot, and check that the device has an IOMMU group",
+            detail: .none, action: { _ in .checkHost }),
         KnownFailure(
             id: "legacy-passthrough",
             pattern: #"host doesn't support legacy PCI passthrough"#,
             cause:
                 "the hostdev asks for the legacy KVM device assignment (<driver name='kvm'/>), which current kernels and QEMU no longer have.",
             fix:
-                "use vfio: write <driver name='vfio'/> in the <hostdev> or leave the driver out (hostdev transform writes vfio)",
+                "use vfio: write <driver name='vfio'/> in the <hostdev> or leave the driver out (the transform writes vfio)",
             detail: .none),
         KnownFailure(
             id: "guest-address-in-use",
@@ -124,7 +141,7 @@ struct KnownFailure: Sendable {
             cause:
                 "two devices of the domain ask for the same guest PCI address; libvirt refuses the second.",
             fix:
-                "give each device its own guest <address> or drop the address from the request and let libvirt pick one (hostdev lint reports it as guest-address-collision)",
+                "give each device its own guest <address> or drop the address from the request and let libvirt pick one (lint reports it as guest-address-collision)",
             detail: .none),
         KnownFailure(
             id: "alias-not-unique",
@@ -144,7 +161,7 @@ struct KnownFailure: Sendable {
             cause:
                 "the device being attached to the persistent configuration is already a <hostdev> of the domain.",
             fix:
-                "do not attach it again; hostdev transform keeps a device already present with the same settings and refuses one with other settings",
+                "do not attach it again; the transform keeps a device already present with the same settings and refuses one with other settings",
             detail: .none),
         KnownFailure(
             id: "mdev-missing",
@@ -153,8 +170,8 @@ struct KnownFailure: Sendable {
             cause:
                 "the domain names a mediated device (vGPU) whose instance does not exist on this host: it was never created here, or it was removed when its parent was reset or the host rebooted.",
             fix:
-                "create the instance before starting the guest (hostdev mdev create --type TYPE --parent PARENT --uuid UUID) on a parent with an available instance of its type (hostdev list --capability mdev_types)",
-            detail: .none),
+                "create the instance before starting the guest, with the domain's UUID and type, on a parent with an available instance of its type",
+            detail: .none, action: { _ in .createMediatedDevice }),
         KnownFailure(
             id: "mdev-create-failed",
             pattern:
@@ -162,8 +179,8 @@ struct KnownFailure: Sendable {
             cause:
                 "no parent could create an instance of the mediated-device type: every parent is full, already hosts instances of another type (NVIDIA GPUs host one type at a time), or the vendor driver refused it.",
             fix:
-                "check what is free (hostdev list --capability mdev_types shows available_instances per parent and type), remove unused instances (hostdev mdev remove UUID), or pick another type or placement",
-            detail: .none),
+                "check what is free (available_instances per parent and type), remove unused instances, or pick another type or placement",
+            detail: .none, action: { _ in .listMediatedDeviceTypes }),
         KnownFailure(
             id: "vf-mac-vlan",
             pattern: #"Cannot set interface MAC(/vlanid)? to [^ ]+ for ifname ([^ ]+)( ifindex -?[0-9]+)? vf ([0-9]+)"#,
@@ -177,8 +194,8 @@ struct KnownFailure: Sendable {
             pattern: #"[Nn]o such (host )?device|Device .* not found: could not access /sys/bus/pci/devices"#,
             cause:
                 "the address names no device on this host: a typo, another host's domain, or the device disappeared (a VF whose PF was reset).",
-            fix: "check the address against hostdev list on this host",
-            detail: .none),
+            fix: "check the address against the devices of this host",
+            detail: .none, action: { _ in .listHostDevices }),
         KnownFailure(
             id: "locked-memory",
             pattern:

@@ -32,7 +32,10 @@ public struct LogExplainer: Sendable {
         public var failure: String
         public var cause: String
         public var fix: String
+        /// What hostdev can do about it, when it can.
+        public var action: FixIt.Action?
         public var details: [String]
+
     }
 
     /// Everything explained in one log.
@@ -46,14 +49,16 @@ public struct LogExplainer: Sendable {
         /// Lines that are not blank and that no known failure matches.
         public var unrecognised: Int
 
-        /// Lines for people; the log's own text is escaped for the terminal.
-        public func text() -> String {
+        /// Lines for people; the log's own text is escaped for the terminal. `renderFix` writes a
+        /// fix-it (the caller names its commands).
+        public func text(renderFix: (FixIt) -> String = { $0.message }) -> String {
             var lines: [String] = []
             for explanation in explanations {
                 lines.append("line \(explanation.line): " + TerminalText.escaped(explanation.text))
                 lines.append("  cause: " + TerminalText.escaped(explanation.cause))
                 lines += explanation.details.map { "  host: " + TerminalText.escaped($0) }
-                lines.append("  fix: " + TerminalText.escaped(explanation.fix))
+                let fixIt = FixIt(TerminalText.escaped(explanation.fix), action: explanation.action)
+                lines.append("  fix: " + renderFix(fixIt))
             }
             let explained = explanations.count + notShown
             if notShown > 0 { lines.append("... \(notShown) more explained lines not shown") }
@@ -166,7 +171,7 @@ public struct LogExplainer: Sendable {
                 Explanation(
                     line: number, text: String(decoding: line.dropLast(), as: UTF8.self), failure: failure.id,
                     cause: failure.cause.replacingOccurrences("{n}", group),
-                    fix: failure.fix.replacingOccurrences("{n}", group),
+                    fix: failure.fix.replacingOccurrences("{n}", group), action: failure.action?(captured),
                     details: explainer.details(failure.detail, captured)))
         }
     }

@@ -31,7 +31,8 @@ struct ExplainCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.usage("\(error)")
             }
-            try StandardOutput.write(format == .json ? report.json() + "\n" : report.text())
+            try StandardOutput.write(
+                format == .json ? report.json() + "\n" : report.text { FixItText.render($0, host: host) })
         }
     }
 }

@@ -19,6 +19,9 @@ enum FixItText {
         case .listHostDevices: return "hostdev list" + hostFlags
         case .chooseHostSource: return "pass --connect URI, --sysfs ROOT or --snapshot FILE"
         case .doctorOnThisHost: return "hostdev doctor --sysfs / (on the host itself)"
+        case .checkHost: return "hostdev doctor" + hostFlags
+        case .listMediatedDeviceTypes: return "hostdev list --capability mdev_types" + hostFlags
+        case .createMediatedDevice: return "hostdev mdev create --type TYPE --parent PARENT --uuid UUID"
         }
     }
 }
