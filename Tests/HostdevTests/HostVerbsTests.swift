@@ -125,6 +125,18 @@ struct HostVerbsTests {
         #expect(unreadable.facts.hostUse == nil)
     }
 
+    @Test func aMountWhoseBlockDeviceCannotBeResolvedIsUnknownUse() throws {
+        let sample = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: sample)
+        let nvme = try PCIAddress(sysfsName: "0000:02:00.0")
+        try tree.blockDevice("nvme0n1", partition: "nvme0n1p2", on: nvme, mountedOn: "/")
+        // /sys/class/block made a link loop: whether the mounted device is a block device of the
+        // host cannot be told, so what the host uses is unknown, never "nothing".
+        let block = tree.root + "/sys/class/block"
+        #expect(system("rm -rf '\(block)' && ln -s block '\(block)'") == 0)
+        #expect(sample.readingHostUse(fromSysfs: tree.root).facts.hostUse == nil)
+    }
+
     @Test func detachReadsWhatTheHostUsesFromItsRoot() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         let nvme = try PCIAddress(sysfsName: "0000:02:00.0")

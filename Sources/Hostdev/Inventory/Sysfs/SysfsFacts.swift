@@ -120,7 +120,7 @@ enum HostUse {
         }
         for interface in try tree.list("sys/class/net") {
             guard try tree.text("sys/class/net/\(interface)/operstate") == "up",
-                tree.exists("sys/class/net/\(interface)/device")
+                try tree.presence("sys/class/net/\(interface)/device")
             else { continue }
             record(
                 try pciAddress(in: tree.resolve("sys/class/net/\(interface)/device")),
@@ -140,7 +140,7 @@ enum HostUse {
         if try tree.readLink(relative) != nil {
             name = String(try tree.resolve(relative).split(separator: "/").last ?? "")
         }
-        guard !name.isEmpty, !name.contains(".."), tree.exists("sys/class/block/" + name) else { return [] }
+        guard !name.isEmpty, !name.contains(".."), try tree.presence("sys/class/block/" + name) else { return [] }
         let slaves = try tree.list("sys/class/block/\(name)/slaves")
         if !slaves.isEmpty {
             var result: [PCIAddress] = []

@@ -210,20 +210,36 @@ final class SysfsTree {
         throw changed(relative)
     }
 
-    /// `fstatat` of the last component, not following it.
-    private func status(_ relative: String) -> stat? {
+    /// `fstatat` of the last component, not following it; `nil` when it does not exist, an error
+    /// when that cannot be told (a loop, a way out of the root, a directory that cannot be read).
+    private func checkedStatus(_ relative: String) throws(InventoryError) -> stat? {
         var hops = 0
-        guard let real = try? resolve(relative, following: false, hops: &hops, asked: relative) else { return nil }
+        let real = try resolve(relative, following: false, hops: &hops, asked: relative)
         let (directory, name) = Self.splitLast(real)
-        guard let parent = try? self.directory(directory, for: relative) else { return nil }
+        guard let parent = try self.directory(directory, for: relative) else { return nil }
         var info = stat()
-        return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+        if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 { return info }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw failure(relative, errno)
+    }
+
+    /// `fstatat` of the last component, for evidence shown as it is: what cannot be read reads as absent.
+    private func status(_ relative: String) -> stat? {
+        do {
+            return try checkedStatus(relative)
+        } catch {
+            return nil
+        }
     }
 
     // MARK: Reading
 
-    /// Whether something exists at the path (the last component not followed).
+    /// Whether something exists at the path (the last component not followed), for evidence that is
+    /// shown as it is; a safety decision uses ``presence(_:)``.
     func exists(_ relative: String) -> Bool { status(relative) != nil }
+
+    /// Whether something exists at the path, or an error when that cannot be told.
+    func presence(_ relative: String) throws(InventoryError) -> Bool { try checkedStatus(relative) != nil }
 
     /// Owner, group and mode of a node (the last component not followed).
     func node(_ relative: String) -> FileNode? {
