@@ -245,5 +245,7 @@ final class Swapper: @unchecked Sendable {
     func stop() {
         lock.withLock { running = false }
         while thread?.isFinished == false { usleep(1000) }
+        // The thread's closure holds this swapper: drop the thread so neither outlives the test.
+        thread = nil
     }
 }
