@@ -29,7 +29,7 @@ struct CallFailure: Error {
             var error: String
             var exitCode: Int32
         }
-        return CallOutcome(code: code, output: nil, report: EmbeddedJSON.encode(Body(error: message, exitCode: code)))
+        return CallOutcome(code: code, output: nil, report: PrettyJSON.encode(Body(error: message, exitCode: code)))
     }
 }
 
@@ -138,15 +138,5 @@ enum HostSpec {
         } catch {
             throw CallFailure.host(error.description)
         }
-    }
-}
-
-/// The JSON form of every report the C interface returns: pretty-printed, keys sorted.
-enum EmbeddedJSON {
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }
