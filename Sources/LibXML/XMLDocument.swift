@@ -24,7 +24,7 @@ public final class XMLDocument {
     /// what an edit touched can find them (``XMLNode/changedSubtrees()``).
     var editedInPlace: Set<xmlNodePtr> = []
 
-    private init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
+    init(pointer: xmlDocPtr, source: String?, bytes: [UInt8], hasDeclaration: Bool) {
         self.pointer = pointer
         self.source = source
         self.bytes = bytes
@@ -108,7 +108,7 @@ public final class XMLDocument {
         self.init(pointer: document, source: nil, bytes: [], hasDeclaration: false)
     }
 
-    private static func startsWithDeclaration(_ bytes: [UInt8]) -> Bool {
+    static func startsWithDeclaration(_ bytes: [UInt8]) -> Bool {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let prefix: [UInt8] = Array("<?xml".utf8)
