@@ -205,6 +205,21 @@ static inline xmlDocPtr hostdev_read_memory(xmlParserCtxtPtr parser, const char 
     return xmlCtxtReadMemory(parser, buffer, size, url, NULL, options);
 }
 
+/*
+ * A parse that checks bytes against a tree instead of building one: the DOCTYPE guard comes first,
+ * so that its handlers find it at parser->_private, then the checker the other handlers use.
+ */
+typedef struct {
+    hostdev_dtd_guard guard;
+    void *checker;
+} hostdev_read_back;
+
+static inline void hostdev_guard_read_back(xmlParserCtxtPtr parser, hostdev_read_back *record) {
+    parser->sax->internalSubset = hostdev_refuse_internal_subset;
+    parser->sax->serror = hostdev_record_error;
+    parser->_private = record;
+}
+
 static void hostdev_ignore_generic_error(void *context, const char *message, ...) {
     (void)context;
     (void)message;

@@ -46,9 +46,21 @@ enum InputReading {
     /// Reads a file; `-` reads standard input.
     static func read(path: String, limits: ParseLimits, regularFileOnly: Bool = false) throws(XMLError) -> [UInt8] {
         if path == "-" { return try read(descriptor: 0, name: "-", limits: limits) }
+        return try readIdentified(path: path, limits: limits, regularFileOnly: regularFileOnly).bytes
+    }
+
+    /// Reads a file, with its identity as it was before the first byte was read: a change during or
+    /// after the read gives the file another identity.
+    static func readIdentified(path: String, limits: ParseLimits, regularFileOnly: Bool = false) throws(XMLError)
+        -> (bytes: [UInt8], identity: FileIdentity)
+    {
         let descriptor = try open(path: path, regularFileOnly: regularFileOnly)
         defer { close(descriptor) }
-        return try read(descriptor: descriptor, name: path, limits: limits)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw XMLError(.unreadable, "cannot read: \(String(cString: strerror(errno)))", file: path)
+        }
+        return (try read(descriptor: descriptor, name: path, limits: limits), FileIdentity(info))
     }
 
     /// Reads everything from an open descriptor, refusing more than `limits.maxBytes`.

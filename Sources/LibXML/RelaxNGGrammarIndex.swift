@@ -17,6 +17,8 @@ struct RelaxNGGrammarIndex {
     struct File {
         let path: String
         let bytes: [UInt8]
+        /// Its identity before it was read.
+        let identity: FileIdentity
         /// The namespace declarations, `datatypeLibrary` and `ns` of its `<grammar>`, which its
         /// defines inherit.
         let inherited: [(name: String, value: String)]
@@ -70,11 +72,11 @@ struct RelaxNGGrammarIndex {
     }
 
     private mutating func scan(_ path: String) throws(XMLError) -> [String] {
-        let bytes = try InputReading.read(path: path, limits: ParseLimits(maxBytes: 16 << 20))
+        let (bytes, identity) = try InputReading.readIdentified(path: path, limits: ParseLimits(maxBytes: 16 << 20))
         let scanner = GrammarScanner(fileIndex: files.count, bytes: bytes)
         try scanner.run(path: path)
         if let failure = scanner.failure { throw XMLError(.schema, failure, file: path, line: scanner.failureLine) }
-        files.append(File(path: path, bytes: bytes, inherited: scanner.inherited))
+        files.append(File(path: path, bytes: bytes, identity: identity, inherited: scanner.inherited))
         for part in scanner.parts { defines[part.name, default: []].append(part.part) }
         return scanner.includes
     }

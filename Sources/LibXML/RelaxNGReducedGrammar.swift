@@ -19,6 +19,10 @@ public struct RelaxNGReducedGrammar: Sendable {
         index = try RelaxNGGrammarIndex(contentsOf: path)
     }
 
+    /// Every file the grammar was read from, with its identity before it was read: a grammar written
+    /// from them stays exact while each path still has that identity.
+    public var sources: [(path: String, identity: FileIdentity)] { index.files.map { ($0.path, $0.identity) } }
+
     /// The local name of the element a define consists of, when its whole content (every part of
     /// it) is that one named `<element>`.
     public func elementName(ofDefine name: String) -> String? {

@@ -156,11 +156,4 @@ extension XMLDocument {
         }
         return output
     }
-
-    /// Whether `spliced` reads back as the same document libxml2 would have written: the proof that
-    /// splicing lost or moved nothing.
-    static func sameDocument(_ spliced: [UInt8], as whole: [UInt8]) -> Bool {
-        guard let reparsed = try? XMLDocument(parsing: spliced) else { return false }
-        return (try? reparsed.treeSerialized()) == whole
-    }
 }

@@ -131,11 +131,8 @@ public final class XMLDocument {
     /// the tree, which keeps comments, foreign namespaces, attribute order and whitespace, but writes
     /// attribute values in double quotes. An XML declaration is written only when the input had one.
     public func serialized() throws(XMLError) -> [UInt8] {
-        let whole = try treeSerialized()
-        if !needsFullSerialization, let spliced = splicedSource(), Self.sameDocument(spliced, as: whole) {
-            return spliced
-        }
-        return whole
+        if !needsFullSerialization, let spliced = splicedSource(), readsBack(spliced) { return spliced }
+        return try treeSerialized()
     }
 
     /// libxml2's serialization of the whole tree.

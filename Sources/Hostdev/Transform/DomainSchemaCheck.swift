@@ -36,7 +36,10 @@ public final class DomainSchemaCheck: Sendable {
     /// which libvirt validated when it stored it: the input is then never checked.
     public let inputIsLibvirtOutput: Bool
     private let path: String
-    private let reduced: RelaxNGReducedGrammar?
+    /// The index of the schema's defines; in the edits scope, read at once without a cache and on
+    /// first need with one.
+    private let reduced: Mutex<Result<RelaxNGReducedGrammar, XMLError>?>
+    private let cache: ReducedGrammarCache?
     private let full: Mutex<RelaxNGSchema?>
     /// Reduced grammars compiled so far, by start defines and element names (a library caller
     /// transforming many domains compiles each shape once).
@@ -48,20 +51,29 @@ public final class DomainSchemaCheck: Sendable {
     static let singleDomainChildren: Set<String> = ["devices", "metadata"]
 
     /// Reads libvirt's domain schema from a directory (the installed one by default): in the whole
-    /// scope it is compiled now; in the edits scope only its definitions are indexed.
+    /// scope it is compiled now; in the edits scope only its definitions are indexed, now, or with
+    /// a `cache` only when no stored grammar fits (see ``ReducedGrammarCache``; `domain.rng` must
+    /// still be readable now).
     public init(
         directory: String = RelaxNGSchema.libvirtSchemaDirectory, scope: Scope = .edits,
-        inputIsLibvirtOutput: Bool = false
+        inputIsLibvirtOutput: Bool = false, cache: ReducedGrammarCache? = nil
     ) throws(XMLError) {
         self.scope = scope
         self.inputIsLibvirtOutput = inputIsLibvirtOutput
         path = directory + "/domain.rng"
         switch scope {
         case .whole:
-            reduced = nil
+            reduced = Mutex(nil)
+            self.cache = nil
             full = Mutex(try RelaxNGSchema(contentsOf: path))
         case .edits:
-            reduced = try RelaxNGReducedGrammar(contentsOf: path)
+            self.cache = cache
+            if cache == nil {
+                reduced = Mutex(.success(try RelaxNGReducedGrammar(contentsOf: path)))
+            } else {
+                _ = try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: 16 << 20))
+                reduced = Mutex(nil)
+            }
             full = Mutex(nil)
         }
     }
@@ -71,7 +83,8 @@ public final class DomainSchemaCheck: Sendable {
         scope = .whole
         self.inputIsLibvirtOutput = inputIsLibvirtOutput
         path = schema.path
-        reduced = nil
+        reduced = Mutex(nil)
+        cache = nil
         full = Mutex(schema)
     }
 
@@ -92,7 +105,7 @@ public final class DomainSchemaCheck: Sendable {
     ///   - document: the edited domain.
     ///   - input: the bytes it was parsed from; `nil` when the transform built it.
     public func checkResult(_ document: XMLDocument, input: [UInt8]?) -> [Diagnostic] {
-        if scope == .edits, let reduced, passes(document, built: input == nil, reduced) {
+        if scope == .edits, passes(document, built: input == nil) {
             return []
         }
         do throws(XMLError) {
@@ -114,7 +127,7 @@ public final class DomainSchemaCheck: Sendable {
 
     /// Whether the elements the transform wrote validate against the reduced grammar. `false`
     /// also when the reduced grammar cannot be built: the caller then checks with the whole one.
-    private func passes(_ document: XMLDocument, built: Bool, _ reduced: RelaxNGReducedGrammar) -> Bool {
+    private func passes(_ document: XMLDocument, built: Bool) -> Bool {
         let root = document.root
         var units = built ? [root] : []
         if units.isEmpty {
@@ -128,11 +141,10 @@ public final class DomainSchemaCheck: Sendable {
         }
         if units.isEmpty { return true }
         let starts = Array(Set(units.map(\.name))).sorted()
-        guard starts.allSatisfy({ reduced.elementName(ofDefine: $0) == $0 }) else { return false }
         var names: Set<String> = []
         for unit in units { names.formUnion(unit.elementNames) }
         do throws(XMLError) {
-            let schema = try reducedSchema(reduced, start: starts, elementNames: names)
+            guard let schema = try reducedSchema(start: starts, elementNames: names) else { return false }
             return units.allSatisfy { schema.validate(element: $0).isEmpty }
         } catch {
             return false
@@ -153,18 +165,57 @@ public final class DomainSchemaCheck: Sendable {
         return top
     }
 
-    private func reducedSchema(_ grammar: RelaxNGReducedGrammar, start: [String], elementNames: Set<String>)
-        throws(XMLError) -> RelaxNGSchema
-    {
+    /// The grammar reduced to `start` and `elementNames`: compiled before in this process, stored
+    /// in the cache, or written from the schema files now (and stored). `nil` when a start define
+    /// is not one element of its own name (the reduced check does not apply then).
+    private func reducedSchema(start: [String], elementNames: Set<String>) throws(XMLError) -> RelaxNGSchema? {
         let key = start.joined(separator: " ") + "|" + elementNames.sorted().joined(separator: " ")
         if let schema = compiled.withLock({ $0[key] }) { return schema }
-        let schema = try grammar.schema(start: start, elementNames: elementNames)
+        var schema = cachedSchema(key: key)
+        if schema == nil { schema = try writtenSchema(start: start, elementNames: elementNames, key: key) }
+        guard let schema else { return nil }
         compiled.withLock { cache in
             if cache.count >= 64 { cache.removeAll() }
             cache[key] = schema
         }
         return schema
     }
+
+    /// The stored grammar for `key`, compiled; `nil` when there is none that is current and
+    /// compiles (a grammar is stored only after its start defines were checked).
+    private func cachedSchema(key: String) -> RelaxNGSchema? {
+        guard let cache, let text = cache.load(schema: path, key: key) else { return nil }
+        do throws(XMLError) {
+            return try RelaxNGSchema(grammar: text, name: path + " (reduced)")
+        } catch {
+            return nil
+        }
+    }
+
+    private func writtenSchema(start: [String], elementNames: Set<String>, key: String) throws(XMLError)
+        -> RelaxNGSchema?
+    {
+        let grammar = try reducedGrammar()
+        guard start.allSatisfy({ grammar.elementName(ofDefine: $0) == $0 }) else { return nil }
+        let text = try grammar.text(start: start, elementNames: elementNames)
+        let schema = try RelaxNGSchema(grammar: text, name: path + " (reduced)")
+        cache?.store(text, schema: path, key: key, sources: grammar.sources)
+        return schema
+    }
+
+    private func reducedGrammar() throws(XMLError) -> RelaxNGReducedGrammar {
+        let result = reduced.withLock { (state: inout Result<RelaxNGReducedGrammar, XMLError>?) in
+            if let state { return state }
+            let read = Result { () throws(XMLError) in try RelaxNGReducedGrammar(contentsOf: path) }
+            state = read
+            return read
+        }
+        return try result.get()
+    }
+
+    /// Whether the schema files have been read and indexed (in the edits scope with a cache, only
+    /// when no stored grammar fitted).
+    public var hasIndexedSchema: Bool { reduced.withLock { $0 != nil } }
 
     /// Whether the whole `domain.rng` has been compiled (in the edits scope, only when what the
     /// transform wrote did not validate).

@@ -36,7 +36,11 @@ struct TransformArguments: ParsableArguments {
 
     @Flag(
         name: .customLong("full-schema"),
-        help: "Check the whole input and result against the whole domain.rng (by default, the elements written).")
+        help: ArgumentHelp(
+            "Check the whole input and result against the whole domain.rng (by default, the elements written).",
+            discussion:
+                "The default check keeps the grammar it reduces domain.rng to in $XDG_CACHE_HOME/hostdev (or "
+                + "~/.cache/hostdev), valid while the schema files are unchanged; HOSTDEV_NO_CACHE=1 turns that off."))
     var fullSchema = false
 
     @Flag(
@@ -94,7 +98,8 @@ struct TransformArguments: ParsableArguments {
         if !noSchema {
             do {
                 schema = try DomainSchemaCheck(
-                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt)
+                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt,
+                    cache: grammarCache)
             } catch {
                 throw CommandFailure.usage("\(error)")
             }
@@ -118,6 +123,15 @@ struct TransformArguments: ParsableArguments {
             throw CommandFailure.refused("refused: \(count) problem\(count == 1 ? "" : "s"); nothing was written")
         }
         return result
+    }
+
+    /// The user's cache of reduced grammars (see ``ReducedGrammarCache/user(environment:)``).
+    private var grammarCache: ReducedGrammarCache? {
+        var environment: [String: String] = [:]
+        for name in ReducedGrammarCache.variables {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return ReducedGrammarCache.user(environment: environment)
     }
 
     private func readRequest() throws -> VMCreateRequest {

@@ -1,0 +1,176 @@
+import LibXML
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reduced grammars (``RelaxNGReducedGrammar``) kept on disk between runs, so that checking the
+/// elements a transform wrote does not read and index libvirt's whole schema every time.
+///
+/// An entry is the grammar text written for one schema and one set of start defines and element
+/// names, with the path and ``FileIdentity`` of every schema file it was written from, as they were
+/// before those files were read. It is used only while each of those paths still has that
+/// identity: any change to the installed schema (a package upgrade, an edit) makes the entry stale,
+/// and the grammar is written anew from the files. libvirt's schema stays the truth.
+///
+/// An entry is trusted only when its directory and itself belong to the user running hostdev and
+/// nobody else can write them, reached without following a link; anything else (another owner, a
+/// group-writable mode, a link, a malformed or truncated entry, a grammar that does not compile) is
+/// passed over and the grammar is written from the schema files, as without a cache. A cache never
+/// decides a verdict: it only saves reading the schema.
+public struct ReducedGrammarCache: Sendable {
+    /// The directory holding the entries.
+    public let directory: String
+
+    /// A cache in `directory` (created, mode 0700, when it is missing and its parent belongs to the
+    /// user).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The user's cache, `$XDG_CACHE_HOME/hostdev` or else `$HOME/.cache/hostdev`; `nil` when
+    /// `HOSTDEV_NO_CACHE` is set to anything but the empty string, or when neither variable is an
+    /// absolute path.
+    public static func user(environment: [String: String]) -> ReducedGrammarCache? {
+        if let off = environment["HOSTDEV_NO_CACHE"], !off.isEmpty { return nil }
+        if let base = environment["XDG_CACHE_HOME"], base.hasPrefix("/") {
+            return ReducedGrammarCache(directory: base + "/hostdev")
+        }
+        if let home = environment["HOME"], home.hasPrefix("/") {
+            return ReducedGrammarCache(directory: (home == "/" ? "" : home) + "/.cache/hostdev")
+        }
+        return nil
+    }
+
+    /// The environment variables ``user(environment:)`` reads.
+    public static let variables = ["HOSTDEV_NO_CACHE", "XDG_CACHE_HOME", "HOME"]
+
+    static let format = "hostdev reduced RELAX NG grammar 1 " + hostdevVersion
+    /// Entries larger than this are not read (a reduced grammar is tens of KiB).
+    static let maxBytes = 4 << 20
+
+    /// The stored grammar for `key` of the schema `schema`, when the entry is trusted and every
+    /// file it was written from still has the identity it had; `nil` otherwise.
+    public func load(schema: String, key: String) -> [UInt8]? {
+        guard let directoryDescriptor = openDirectory() else { return nil }
+        defer { close(directoryDescriptor) }
+        let descriptor = openat(
+            directoryDescriptor, Self.entryName(schema: schema, key: key),
+            O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, Self.isTrusted(info, kind: S_IFREG), Int(info.st_size) <= Self.maxBytes
+        else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var count = 0
+        while count < bytes.count {
+            let read = bytes[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if read < 0 && errno == EINTR { continue }
+            guard read > 0 else { break }
+            count += read
+        }
+        guard count == Int(info.st_size) else { return nil }
+        return Self.grammar(in: bytes[..<count], schema: schema, key: key)
+    }
+
+    /// Stores `grammar` for `key` of `schema`, written from `sources`. Best effort: a cache that
+    /// cannot be written is not an error (the next run writes the grammar from the schema again).
+    public func store(
+        _ grammar: [UInt8], schema: String, key: String, sources: [(path: String, identity: FileIdentity)]
+    ) {
+        guard !(schema + key).contains("\n"), sources.allSatisfy({ !$0.path.contains("\n") }), ensureDirectory()
+        else { return }
+        var text = Self.format + "\nschema " + schema + "\nkey " + key + "\n"
+        for source in sources { text += "file \(source.identity) \(source.path)\n" }
+        text += "grammar \(grammar.count)\n"
+        let entry = directory + "/" + Self.entryName(schema: schema, key: key)
+        do throws(AtomicFile.WriteError) {
+            try TerminationSignals.held { () throws(AtomicFile.WriteError) in
+                let file = try TemporaryFile(beside: entry, mode: 0o600)
+                try file.write(Array(text.utf8) + grammar, for: entry)
+                try file.commit(over: entry)
+            }
+        } catch {
+            return
+        }
+    }
+
+    /// The grammar an entry holds, when its header matches and every source is unchanged.
+    static func grammar(in entry: ArraySlice<UInt8>, schema: String, key: String) -> [UInt8]? {
+        var rest = entry[...]
+        func line() -> String? {
+            guard let end = rest.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            defer { rest = rest[(end + 1)...] }
+            return String(decoding: rest[..<end], as: UTF8.self)
+        }
+        guard line() == format, line() == "schema " + schema, line() == "key " + key else { return nil }
+        while let next = line() {
+            if next.hasPrefix("grammar ") {
+                guard let count = Int(next.dropFirst("grammar ".count)), count == rest.count else { return nil }
+                return Array(rest)
+            }
+            // file DEVICE INODE SIZE MODIFIED CHANGED PATH
+            let fields = next.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: false)
+            guard fields.count == 7, fields[0] == "file",
+                let recorded = FileIdentity(fields[1...5].joined(separator: " ")[...]),
+                FileIdentity.of(path: String(fields[6])) == recorded
+            else { return nil }
+        }
+        return nil
+    }
+
+    /// The entry's file name: a hash of the format, the schema and the key (the entry repeats both,
+    /// so two keys with one hash only replace each other).
+    static func entryName(schema: String, key: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (format + "\n" + schema + "\n" + key).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "grammar-" + String(repeating: "0", count: 16 - hex.count) + hex + ".rng"
+    }
+
+    /// Whether a file or directory belongs to this user and nobody else can write it.
+    static func isTrusted(_ info: stat, kind: mode_t) -> Bool {
+        info.st_mode & S_IFMT == kind && info.st_uid == geteuid() && info.st_mode & 0o022 == 0
+    }
+
+    /// The cache directory, opened without following a link, when it is trusted.
+    private func openDirectory() -> Int32? {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, Self.isTrusted(info, kind: S_IFDIR) else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
+    /// Whether the directory is there and trusted, creating it (and a missing parent, as `~/.cache`)
+    /// when the directory above belongs to this user.
+    private func ensureDirectory() -> Bool {
+        if let descriptor = openDirectory() {
+            close(descriptor)
+            return true
+        }
+        var missing: [String] = []
+        var path = directory
+        for _ in 0..<2 {
+            var info = stat()
+            guard lstat(path, &info) != 0, errno == ENOENT else { break }
+            missing.append(path)
+            path = WriteSyscalls.split(path).directory
+        }
+        guard !missing.isEmpty else { return false }
+        var parent = stat()
+        guard lstat(path, &parent) == 0, parent.st_mode & S_IFMT == S_IFDIR, parent.st_uid == geteuid() else {
+            return false
+        }
+        for path in missing.reversed() where mkdir(path, 0o700) != 0 && errno != EEXIST { return false }
+        guard let descriptor = openDirectory() else { return false }
+        close(descriptor)
+        return true
+    }
+}
