@@ -66,6 +66,11 @@ enum InputReading {
     /// Reads everything from an open descriptor, refusing more than `limits.maxBytes`.
     static func read(descriptor: Int32, name: String, limits: ParseLimits) throws(XMLError) -> [UInt8] {
         var bytes: [UInt8] = []
+        // A regular file's size is known: one buffer of that size, rather than one per doubling.
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 {
+            bytes.reserveCapacity(min(Int(info.st_size), limits.maxBytes + 1))
+        }
         try forEachChunk(descriptor: descriptor, name: name) { chunk in
             bytes.append(contentsOf: chunk)
             return bytes.count <= limits.maxBytes

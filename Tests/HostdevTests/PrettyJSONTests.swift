@@ -88,6 +88,14 @@ struct PrettyJSONTests {
         #expect(PrettyJSON.encode(Optional<String>.none) == (try Self.foundation(Optional<String>.none)))
     }
 
+    @Test(arguments: ["sample-host.xml", "vdsm-host.xml"])
+    func theListingWritesWhatTheEncoderWould(host: String) throws {
+        let inventory = try InventorySource.snapshot(path: Repository.root + "/Samples/hosts/" + host).load()
+        let listing = try DeviceListing(inventory: inventory)
+        #expect(listing.vdsmJSON() == PrettyJSON.encode(listing.vdsmEntries()))
+        #expect(listing.vdsmJSON() == (try Self.foundation(listing.vdsmEntries())))
+    }
+
     @Test func aNumberJSONCannotHoldGivesAnEmptyObject() {
         #expect(PrettyJSON.encode(["x": Double.nan]) == "{}")
         #expect(PrettyJSON.encode([Double.infinity]) == "{}")

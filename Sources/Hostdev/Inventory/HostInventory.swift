@@ -14,36 +14,48 @@ public struct HostInventory: Sendable {
 
     private let indexByName: [String: Int]
     private let indexByAddress: [PCIAddress: Int]
+    /// The indexes of each device's children, in device order.
+    private let indexesByParent: [String: [Int]]
     private let groups: [Int: [PCIAddress]]
 
     /// Builds an inventory and its indexes.
     public init(devices: [HostDevice], domains: [HostDomain], facts: HostFacts = HostFacts(), origin: String) {
-        let sorted = Self.markingPorts(devices).sorted { left, right in
-            switch (left.pci?.address, right.pci?.address) {
+        let marked = Self.markingPorts(devices)
+        // Sorting positions rather than devices moves integers, not whole devices.
+        let sorted = marked.indices.sorted { left, right in
+            switch (marked[left].pci?.address, marked[right].pci?.address) {
             case (let l?, let r?): l < r
             case (.some, nil): true
             case (nil, .some): false
-            case (nil, nil): left.name < right.name
+            case (nil, nil): marked[left].name < marked[right].name
             }
-        }
+        }.map { marked[$0] }
         self.devices = sorted
         self.domains = domains.sorted { $0.name < $1.name }
         self.facts = facts
         self.origin = origin
         var byName: [String: Int] = [:]
         var byAddress: [PCIAddress: Int] = [:]
+        var byParent: [String: [Int]] = [:]
         var groups: [Int: Set<PCIAddress>] = [:]
+        // Every device of a group usually lists the same members: each list is added once.
+        var listed: [Int: [PCIAddress]] = [:]
         for (index, device) in sorted.enumerated() {
             byName[device.name] = index
+            if let parent = device.parent { byParent[parent, default: []].append(index) }
             guard let pci = device.pci else { continue }
             byAddress[pci.address] = index
             if let group = pci.iommuGroup {
                 groups[group, default: []].insert(pci.address)
-                groups[group]!.formUnion(pci.iommuGroupMembers)
+                if listed[group] != pci.iommuGroupMembers {
+                    groups[group]!.formUnion(pci.iommuGroupMembers)
+                    listed[group] = pci.iommuGroupMembers
+                }
             }
         }
         self.indexByName = byName
         self.indexByAddress = byAddress
+        self.indexesByParent = byParent
         self.groups = groups.mapValues { $0.sorted() }
     }
 
@@ -54,19 +66,16 @@ public struct HostInventory: Sendable {
         for device in devices where device.pci != nil {
             if let parent = device.parent { children[parent, default: []].append(device.name) }
         }
-        return devices.map { device in
-            guard var pci = device.pci else { return device }
-            if let below = children[device.name] {
-                pci.carriesPCIDevices = "PCI devices hang off it: " + below.sorted().joined(separator: ", ")
-            } else if device.driver == "pcieport" {
-                pci.carriesPCIDevices = "bound to the PCIe port driver pcieport"
-            } else {
-                return device
+        var marked = devices
+        for index in marked.indices where marked[index].pci != nil {
+            if let below = children[marked[index].name] {
+                marked[index].pci!.carriesPCIDevices =
+                    "PCI devices hang off it: " + below.sorted().joined(separator: ", ")
+            } else if marked[index].driver == "pcieport" {
+                marked[index].pci!.carriesPCIDevices = "bound to the PCIe port driver pcieport"
             }
-            var marked = device
-            marked.pci = pci
-            return marked
         }
+        return marked
     }
 
     /// The device with a libvirt name.
@@ -77,6 +86,9 @@ public struct HostInventory: Sendable {
         if let address = name.pciAddress { return device(at: address) }
         return device(named: name.description)
     }
+
+    /// The devices whose parent is `name`, in device order.
+    public func children(of name: String) -> [HostDevice] { (indexesByParent[name] ?? []).map { devices[$0] } }
 
     /// The PCI device at an address.
     public func device(at address: PCIAddress) -> HostDevice? { indexByAddress[address].map { devices[$0] } }

@@ -33,13 +33,16 @@ public struct DeviceListing: Sendable {
     }
 
     /// VDSM's shape: `{"NAME": {"params": {...}, "vmId": "UUID"}}`, keys sorted, pretty-printed.
-    public func vdsmJSON() -> String {
-        var entries: [String: VDSMEntry] = [:]
+    public func vdsmJSON() -> String { Self.json(vdsmEntries()) }
+
+    /// The entries of VDSM's dictionary, by device name.
+    func vdsmEntries() -> [String: VDSMEntry] {
+        var entries = [String: VDSMEntry](minimumCapacity: devices.count)
         for device in devices {
             let owner = inventory.listingOwners(of: device).first
             entries[device.name] = VDSMEntry(params: VDSMParams(device, inventory: inventory), vmId: owner?.uuid)
         }
-        return PrettyJSON.encode(entries)
+        return entries
     }
 
     /// An aligned table grouped by IOMMU group, for people.

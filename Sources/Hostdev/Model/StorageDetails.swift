@@ -57,7 +57,7 @@ public struct StorageDetails: Sendable, Equatable {
 extension HostInventory {
     /// The first child of a device with a capability (`scsi_generic`, `storage`), by name order.
     public func child(of device: HostDevice, capability: String) -> HostDevice? {
-        devices.first { $0.parent == device.name && $0.capability == capability }
+        children(of: device.name).first { $0.capability == capability }
     }
 
     /// The `/dev/sgN` of a SCSI device's `scsi_generic` child (VDSM's `udev_path`), which QEMU opens

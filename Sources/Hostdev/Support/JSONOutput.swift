@@ -1,8 +1,16 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Writes JSON text in ``PrettyJSON``'s form.
 struct JSONOutput {
     private(set) var bytes: [UInt8] = []
     /// How many containers are open.
     private var depth = 0
+    /// Whether a value was written since the innermost container opened.
+    private var needsComma = false
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     /// The text written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -10,24 +18,23 @@ struct JSONOutput {
     /// Writes a value.
     mutating func write(_ tree: JSONTree) {
         switch tree {
-        case .null: append("null")
-        case .literal(let text): appendRaw(text)
-        case .string(let text): writeString(text)
+        case .null: literal("null")
+        case .literal(let text): literal(text)
+        case .string(let text): string(text)
         case .array(let box):
-            open(UInt8(ascii: "["))
-            for (index, item) in box.items.enumerated() {
-                startElement(first: index == 0)
+            openArray()
+            for item in box.items {
+                element()
                 write(item)
             }
-            close(UInt8(ascii: "]"))
+            closeArray()
         case .object(let box):
-            open(UInt8(ascii: "{"))
-            for (index, member) in Self.sortedMembers(box.members).enumerated() {
-                startElement(first: index == 0)
-                writeKey(member.key)
+            openObject()
+            for member in Self.sortedMembers(box.members) {
+                key(member.key)
                 write(member.value)
             }
-            close(UInt8(ascii: "}"))
+            closeObject()
         }
     }
 
@@ -35,13 +42,13 @@ struct JSONOutput {
     static func sortedMembers(_ members: [(key: String, value: JSONTree)]) -> [(key: String, value: JSONTree)] {
         guard members.count > 1 else { return members }
         let order = members.indices.sorted { left, right in
-            let (a, b) = (members[left].key.utf8, members[right].key.utf8)
-            return a.lexicographicallyPrecedes(b) || (a.elementsEqual(b) && left < right)
+            let (a, b) = (members[left].key, members[right].key)
+            return a.utf8Precedes(b) || (!b.utf8Precedes(a) && left < right)
         }
         var result: [(key: String, value: JSONTree)] = []
         result.reserveCapacity(members.count)
         for index in order {
-            if let last = result.last, last.key.utf8.elementsEqual(members[index].key.utf8) {
+            if let last = result.last, !last.key.utf8Precedes(members[index].key) {
                 result[result.count - 1] = members[index]
             } else {
                 result.append(members[index])
@@ -50,35 +57,64 @@ struct JSONOutput {
         return result
     }
 
-    /// Opens an array or object: the bracket and a new line.
-    mutating func open(_ bracket: UInt8) {
-        bytes.append(bracket)
-        bytes.append(UInt8(ascii: "\n"))
-        depth += 1
+    /// Opens an object; members follow, each a ``key(_:)`` and a value, in the order they are to be
+    /// written (sorted by their keys' UTF-8 bytes).
+    mutating func openObject() { open(UInt8(ascii: "{")) }
+
+    /// Closes an object.
+    mutating func closeObject() { close(UInt8(ascii: "}")) }
+
+    /// Opens an array; elements follow, each an ``element()`` and a value.
+    mutating func openArray() { open(UInt8(ascii: "[")) }
+
+    /// Closes an array.
+    mutating func closeArray() { close(UInt8(ascii: "]")) }
+
+    /// Starts a member: its key and the separator before its value.
+    mutating func key(_ key: String) {
+        element()
+        writeString(key)
+        append(" : ")
     }
 
-    /// Before an element or member: a comma after the one before, then the indentation.
-    mutating func startElement(first: Bool) {
-        if !first {
+    /// Starts an array element (or a member): a comma after the one before, then the indentation.
+    mutating func element() {
+        if needsComma {
             bytes.append(UInt8(ascii: ","))
             bytes.append(UInt8(ascii: "\n"))
         }
         indent()
     }
 
-    /// A member's key and the separator after it.
-    mutating func writeKey(_ key: String) {
-        writeString(key)
-        append(" : ")
+    /// A string value.
+    mutating func string(_ text: String) {
+        writeString(text)
+        needsComma = true
     }
 
-    /// Closes an array or object on a line of its own (an empty one is a bracket, an empty line
-    /// and the closing bracket).
-    mutating func close(_ bracket: UInt8) {
+    /// A value written as it is (a number, `true`, `null`).
+    mutating func literal(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        needsComma = true
+    }
+
+    /// The bracket and a new line.
+    private mutating func open(_ bracket: UInt8) {
+        bytes.append(bracket)
+        bytes.append(UInt8(ascii: "\n"))
+        depth += 1
+        needsComma = false
+    }
+
+    /// The closing bracket on a line of its own (an empty container is a bracket, an empty line and
+    /// the closing bracket).
+    private mutating func close(_ bracket: UInt8) {
         depth -= 1
         bytes.append(UInt8(ascii: "\n"))
         indent()
         bytes.append(bracket)
+        needsComma = true
     }
 
     private mutating func indent() {
@@ -88,19 +124,13 @@ struct JSONOutput {
         }
     }
 
-    /// Text written as it is (numbers, `true`).
-    mutating func appendRaw(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
     private mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// A string in quotes: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`;
     /// everything else (slashes, non-ASCII) as it is.
-    mutating func writeString(_ text: String) {
+    private mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { source in
@@ -126,5 +156,58 @@ struct JSONOutput {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONOutput {
+    /// A member with a string value, or nothing for `nil` (as an encoded optional is left out).
+    mutating func member(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    /// A member with a number, or nothing for `nil`.
+    mutating func member(_ name: String, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        literal(String(value))
+    }
+
+    /// A member holding an array of strings, or nothing for `nil`.
+    mutating func member(_ name: String, _ values: [String]?) {
+        guard let values else { return }
+        key(name)
+        openArray()
+        for value in values {
+            element()
+            string(value)
+        }
+        closeArray()
+    }
+
+    /// A member holding an object of strings (keys sorted here), or nothing for `nil`.
+    mutating func member(_ name: String, _ values: [String: String]?) {
+        guard let values else { return }
+        key(name)
+        openObject()
+        for (key, value) in values.sorted(by: { $0.key.utf8Precedes($1.key) }) {
+            member(key, value)
+        }
+        closeObject()
+    }
+}
+
+extension String {
+    /// Whether this string's UTF-8 bytes sort before `other`'s (the order of JSON keys).
+    func utf8Precedes(_ other: String) -> Bool {
+        var (left, right) = (self, other)
+        return left.withUTF8 { a in
+            right.withUTF8 { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+        }
     }
 }
