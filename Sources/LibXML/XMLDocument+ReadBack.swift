@@ -10,9 +10,13 @@ extension XMLDocument {
     /// instructions and entity references, and the same XML declaration. Anything this does not
     /// know how to match (a DTD, a node of another kind) answers `false`, as does any parse error.
     func readsBack(_ spliced: [UInt8], limits: ParseLimits = .standard) -> Bool {
-        guard spliced.count <= limits.maxBytes, pointer.pointee.intSubset == nil, pointer.pointee.extSubset == nil,
-            (try? Self.checkCounts(spliced, source: nil, limits: limits)) != nil
+        guard spliced.count <= limits.maxBytes, pointer.pointee.intSubset == nil, pointer.pointee.extSubset == nil
         else { return false }
+        do throws(XMLError) {
+            try Self.checkCounts(spliced, source: nil, limits: limits)
+        } catch {
+            return false
+        }
         LibXMLRuntime.ensureInitialized()
         guard let parser = xmlNewParserCtxt() else { return false }
         defer { xmlFreeParserCtxt(parser) }
@@ -24,8 +28,10 @@ extension XMLDocument {
         ReadBackCheck.install(on: parser, record: record)
         let reread = withExtendedLifetime(check) {
             spliced.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { base in
-                    xmlCtxtReadMemory(parser, base, Int32(buffer.count), nil, nil, XMLDocument.hardenedOptions)
+                // Read in chunks, as from a file: libxml2 would copy a whole memory buffer first.
+                var input = ChunkedInput(bytes: buffer)
+                return withUnsafeMutablePointer(to: &input) { input in
+                    xmlCtxtReadIO(parser, ChunkedInput.read, nil, input, nil, nil, XMLDocument.hardenedOptions)
                 }
             }
         }
@@ -40,6 +46,24 @@ extension XMLDocument {
         xmlStrEqual(tree.pointee.version, reread.pointee.version) != 0
             && xmlStrEqual(tree.pointee.encoding, reread.pointee.encoding) != 0
             && tree.pointee.standalone == reread.pointee.standalone
+    }
+}
+
+/// Bytes handed to libxml2 as it asks for them.
+private struct ChunkedInput {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+
+    /// libxml2's read callback: copies up to `count` bytes to `destination`, 0 at the end.
+    static let read: xmlInputReadCallback = { context, destination, count in
+        guard let input = context?.assumingMemoryBound(to: ChunkedInput.self), let destination, count >= 0 else {
+            return -1
+        }
+        let taken = min(Int(count), input.pointee.bytes.count - input.pointee.offset)
+        guard taken > 0, let base = input.pointee.bytes.baseAddress else { return 0 }
+        UnsafeMutableRawPointer(destination).copyMemory(from: base + input.pointee.offset, byteCount: taken)
+        input.pointee.offset += taken
+        return Int32(taken)
     }
 }
 
