@@ -23,6 +23,8 @@ public enum XMLChildStream {
             throw XMLError(.tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: source)
         }
         try XMLDocument.checkCounts(bytes, source: source, limits: limits)
+        // libxml2 makes no memory parser for nothing; the whole-document parse says what is wrong.
+        if bytes.isEmpty { return try XMLDocument(parsing: bytes, source: source, limits: limits).root }
         LibXMLRuntime.ensureInitialized()
         let parser = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {

@@ -57,7 +57,8 @@ struct ChildStreamTests {
     }
 
     @Test func aDocumentWithoutARootIsMalformed() {
-        #expect(Self.failure("").0?.code == .malformed)
+        let empty = Self.failure("").0
+        #expect(empty?.code == .malformed && empty?.reason == "Document is empty" && empty?.line == 1)
         #expect(Self.failure("<!-- only -->").0?.code == .malformed)
     }
 }
