@@ -70,7 +70,7 @@ fuzz: fuzz-build
 		-max_len=65536 -timeout=5 -rss_limit_mb=2048 -artifact_prefix=.fuzz/crashes/$(FUZZ_TARGET)- \
 		.fuzz/corpus/$(FUZZ_TARGET)
 
-FUZZ_TARGETS := xml names vmcreate transform explain
+FUZZ_TARGETS := xml names vmcreate transform explain snapshot
 
 fuzz-all: fuzz-build
 	@for target in $(FUZZ_TARGETS); do \

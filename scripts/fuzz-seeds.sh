@@ -8,6 +8,7 @@ case "$target" in
     xml | transform) find Samples -name '*.xml' -exec cp {} "$corpus"/ \; ;;
     vmcreate) find Samples -name '*.json' -exec cp {} "$corpus"/ \; ;;
     explain) cp Tests/Fixtures/explain/*.log "$corpus"/ ;;
+    snapshot) cp Samples/hosts/*.xml "$corpus"/ ;;
     *) [ -d "Samples/fuzz/$target" ] && cp Samples/fuzz/"$target"/* "$corpus"/ ;;
 esac
 [ -d "Tests/Fixtures/fuzz/$target" ] && cp Tests/Fixtures/fuzz/"$target"/* "$corpus"/ || true

@@ -15,6 +15,10 @@ enum FuzzTarget: String, CaseIterable {
     case transform
     /// Log explanation: any bytes, never a crash, every line counted once.
     case explain
+    /// A host snapshot (a test-driver `<node>` file): loaded or refused, never a crash; a host it
+    /// loads is listed, and when its own snapshot can be written, that loads again with the same
+    /// devices and domains.
+    case snapshot
 
     /// Runs the target on one input.
     func run(_ bytes: [UInt8]) {
@@ -24,6 +28,7 @@ enum FuzzTarget: String, CaseIterable {
         case .vmcreate: _ = try? VMCreateRequest.decode(bytes, source: "fuzz")
         case .transform: Self.transform(bytes)
         case .explain: Self.explain(bytes)
+        case .snapshot: Self.snapshot(bytes)
         }
     }
 
@@ -76,6 +81,19 @@ enum FuzzTarget: String, CaseIterable {
         // A last line without a newline is read but not counted, as `wc -l` counts.
         let lines = report.linesRead + (bytes.last.map { $0 == UInt8(ascii: "\n") ? 0 : 1 } ?? 0)
         precondition(report.explanations.count + report.notShown + report.unrecognised <= lines, "lines counted twice")
+    }
+
+    private static func snapshot(_ bytes: [UInt8]) {
+        guard let inventory = try? SnapshotSource.load(bytes: bytes, source: "fuzz", origin: "fuzz") else { return }
+        let listing = try! DeviceListing(inventory: inventory)
+        _ = listing.vdsmJSON()
+        _ = listing.table()
+        guard let written = try? SnapshotWriter.xml(of: inventory) else { return }
+        guard let again = try? SnapshotSource.load(bytes: written, source: "fuzz", origin: "fuzz") else {
+            preconditionFailure("a host's own snapshot does not load again")
+        }
+        precondition(again.devices.map(\.name) == inventory.devices.map(\.name), "the snapshot lost or added devices")
+        precondition(again.domains.map(\.name) == inventory.domains.map(\.name), "the snapshot lost or added domains")
     }
 
     private static func names(_ bytes: [UInt8]) {

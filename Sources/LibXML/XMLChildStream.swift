@@ -7,7 +7,9 @@ internal import CLibXML2
 /// options, bounds, DOCTYPE refusal and first-error report). Each element child of the root is
 /// handed over once its end tag is read, as a node of a document that also holds the root (its
 /// line, column, namespaces and serialization are as they would be in the whole document); it and
-/// the text around it are freed when the handler returns, so a view of it must not be kept.
+/// the text around it are freed when the handler returns, so a view of it must not be kept. The
+/// children are for reading only: small text is stored compactly (libxml2's `XML_PARSE_COMPACT`),
+/// which an edit of the tree must not meet.
 public enum XMLChildStream {
     /// Parses `bytes`, calling `child` with each element child of the root in document order.
     ///
@@ -21,6 +23,8 @@ public enum XMLChildStream {
             throw XMLError(.tooLarge, "input is larger than the \(limits.maxBytes >> 20) MiB limit", file: source)
         }
         try XMLDocument.checkCounts(bytes, source: source, limits: limits)
+        // libxml2 makes no memory parser for nothing; the whole-document parse says what is wrong.
+        if bytes.isEmpty { return try XMLDocument(parsing: bytes, source: source, limits: limits).root }
         LibXMLRuntime.ensureInitialized()
         let parser = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
@@ -37,7 +41,8 @@ public enum XMLChildStream {
                 guard let context, let node else { return }
                 Unmanaged<Stream>.fromOpaque(context).takeUnretainedValue().hand(node)
             }
-            hostdev_stream_memory(parser, XMLDocument.hardenedOptions, &state)
+            let options = XMLDocument.hardenedOptions | Int32(XML_PARSE_COMPACT.rawValue)
+            hostdev_stream_memory(parser, options, &state)
             // The document (whole or partial) is ours to free, through the view that owns it.
             let document = parser.pointee.myDoc.map { stream.document(owning: $0) }
             parser.pointee.myDoc = nil

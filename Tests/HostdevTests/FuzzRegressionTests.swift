@@ -7,7 +7,7 @@ import Testing
 /// Every input a fuzzer ever found, and the seeds, replayed through the same harness the fuzzer runs.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
-    static let targets = ["xml", "names", "vmcreate", "transform", "explain"]
+    static let targets = ["xml", "names", "vmcreate", "transform", "explain", "snapshot"]
 
     @Test(arguments: targets)
     func replaysSavedInputs(target: String) {

@@ -47,7 +47,9 @@ struct StandardOutputFailureTests {
         #expect(result.stderr.contains("hostdev: standard output: cannot write: Bad file descriptor"))
     }
 
-    @Test func aFileSizeLimitOnStandardOutputLeavesAFailureNotASuccess() {
+    // ThreadSanitizer's runtime itself dies of SIGBUS under a file-size limit (even `--version`).
+    @Test(.enabled(if: getenv("HOSTDEV_SANITIZER").map { String(cString: $0) } != "thread"))
+    func aFileSizeLimitOnStandardOutputLeavesAFailureNotASuccess() {
         // `ulimit -f 1`: the shell's `> out` file may hold 1 KiB; the domain is larger.
         let result = HostdevBinary.bounded(Self.commands[0], prefix: "ulimit -f 1;")
         #expect(result.status == 3, "\(result.stderr)")

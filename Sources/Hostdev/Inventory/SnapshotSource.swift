@@ -5,7 +5,7 @@ import LibXML
 /// The file is read one `<device>` (or `<domain>`) at a time: the parsed tree never holds more than
 /// one of them. Errors come in the order a whole-document read would give them: the file's XML
 /// first, then its root, then each device in document order.
-enum SnapshotSource {
+package enum SnapshotSource {
     /// The test driver's namespace, whose `<test:runstate>` gives a domain's state (5 = shut off).
     static let testNamespace = "http://libvirt.org/schemas/domain/test/1.0"
 
@@ -20,7 +20,7 @@ enum SnapshotSource {
     }
 
     /// Reads a snapshot's bytes; `source` names it in errors.
-    static func load(bytes: [UInt8], source: String, origin: String) throws(InventoryError) -> HostInventory {
+    package static func load(bytes: [UInt8], source: String, origin: String) throws(InventoryError) -> HostInventory {
         var reader = Reader(file: source)
         let root: XMLNode
         do throws(XMLError) {

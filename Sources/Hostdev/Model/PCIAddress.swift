@@ -66,32 +66,33 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Reads a number as libvirt does: `0x` hexadecimal, a leading `0` octal, otherwise decimal.
     /// Signs, spaces, empty strings and values past 32 bits are refused.
     static func parseNumber(_ text: String) -> UInt32? {
-        var utf8 = text.utf8[...]
-        var radix: UInt64 = 10
-        if utf8.count > 2, utf8.first == UInt8(ascii: "0"),
-            utf8.dropFirst().first == UInt8(ascii: "x") || utf8.dropFirst().first == UInt8(ascii: "X")
-        {
-            utf8 = utf8.dropFirst(2)
-            radix = 16
-        } else if utf8.count > 1, utf8.first == UInt8(ascii: "0") {
-            utf8 = utf8.dropFirst()
-            radix = 8
-        }
-        guard !utf8.isEmpty else { return nil }
-        var value: UInt64 = 0
-        for byte in utf8 {
-            let digit: UInt64
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
-            default: return nil
+        var text = text
+        return text.withUTF8 { bytes -> UInt32? in
+            var digits = bytes[...]
+            var radix: UInt64 = 10
+            if digits.count > 2, digits[0] == UInt8(ascii: "0"), digits[1] | 0x20 == UInt8(ascii: "x") {
+                digits = digits.dropFirst(2)
+                radix = 16
+            } else if digits.count > 1, digits[0] == UInt8(ascii: "0") {
+                digits = digits.dropFirst()
+                radix = 8
             }
-            guard digit < radix else { return nil }
-            value = value * radix + digit
-            guard value <= UInt64(UInt32.max) else { return nil }
+            guard !digits.isEmpty else { return nil }
+            var value: UInt64 = 0
+            for byte in digits {
+                let digit: UInt64
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+                default: return nil
+                }
+                guard digit < radix else { return nil }
+                value = value * radix + digit
+                guard value <= UInt64(UInt32.max) else { return nil }
+            }
+            return UInt32(value)
         }
-        return UInt32(value)
     }
 
     /// `0000:01:00.0`, the kernel's and lspci's form.
