@@ -28,13 +28,14 @@ struct ElementDenseDomainTests {
         try withScratchDirectory("dense") { directory in
             let input = Self.domain(disks: 50_000)
             try input.write(toFile: directory + "/dense.xml")
-            // The transform needs about 190 MB of address space; two trees needed about 400.
+            // The transform needs about 190 MB of address space; two trees needed about 400. The time
+            // bound leaves room for sanitizer builds.
             let result = BoundedRun.hostdev(
                 [
                     "transform", "dense.xml", "--no-schema", "--vm-create",
                     Repository.root + "/Samples/vmcreate/gpu.json",
                     "--snapshot", Repository.root + "/Samples/hosts/sample-host.xml",
-                ], in: directory, seconds: 30, megabytes: 300)
+                ], in: directory, seconds: 60, megabytes: 300)
             #expect(result.status == 0, "\(result.stderr)")
             // The input's own bytes, single quotes and all (libxml2 would write double quotes).
             #expect(result.stdout.hasPrefix("<domain type='kvm'>\n  <name>dense</name>\n"))
