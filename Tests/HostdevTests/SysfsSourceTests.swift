@@ -174,6 +174,23 @@ struct SysfsSourceTests {
         }
     }
 
+    @Test func aDeviceDirectoryThatIsALinkIsReadThroughIt() throws {
+        // The kernel never links a device directory itself; a tree that does is read through the
+        // link, as any path is (the device at the directory the link leads to, beside the link, so
+        // its own relative links still hold).
+        let sample = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: sample)
+        let link = tree.root + "/" + tree.pathOfPCI(try PCIAddress(sysfsName: "0000:01:00.0"))
+        let device = URL(fileURLWithPath: link).resolvingSymlinksInPath().path
+        #expect(device != link)
+        let moved = (device as NSString).deletingLastPathComponent + "/moved"
+        try FileManager.default.moveItem(atPath: device, toPath: moved)
+        try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "moved")
+        let fromSysfs = try InventorySource.sysfs(root: tree.root).load()
+        #expect(fromSysfs.devices.map(\.name) == sample.devices.map(\.name))
+        #expect(try Self.params(fromSysfs) == Self.params(sample))
+    }
+
     @Test func anUnreadableFileIsAClearError() throws {
         // A directory where the kernel puts a file: unreadable for root too.
         let tree = try FakeSysfs(mirroring: try Self.sample.get())

@@ -35,9 +35,10 @@ final class SysfsDirectory {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Opens the directory at `relative`, whose real path is `real` when already resolved.
-    static func open(_ relative: String, real known: String?, in tree: SysfsTree) throws(InventoryError)
-        -> SysfsDirectory
+    /// Opens the directory at `relative`, whose real path is `real` when already resolved; `nil`
+    /// when its last component was not asked (`lastAsked` false) and is a link.
+    static func open(_ relative: String, real known: String?, lastAsked: Bool = true, in tree: SysfsTree)
+        throws(InventoryError) -> SysfsDirectory?
     {
         var real = ""
         if let known {
@@ -54,12 +55,15 @@ final class SysfsDirectory {
             parent, name.isEmpty ? "." : name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
+            // A link opened with O_DIRECTORY and O_NOFOLLOW fails with ENOTDIR (ELOOP without O_DIRECTORY).
+            if !lastAsked && (code == ELOOP || code == ENOTDIR) { return nil }
             if code == ENOENT || code == ENOTDIR {
                 return SysfsDirectory(tree: tree, relative: relative, real: real, descriptor: -1)
             }
             if code == ELOOP { throw tree.changed(relative) }
             throw tree.failure(relative, code)
         }
+        if !lastAsked { tree.rememberDirectory(real) }
         return SysfsDirectory(tree: tree, relative: relative, real: real, descriptor: descriptor)
     }
 
@@ -127,14 +131,20 @@ final class SysfsDirectory {
     /// `nil` when `name` is not a link.
     func linkName(_ name: String) throws(InventoryError) -> String? {
         guard !Self.isPath(name) else { return try tree.linkName(path(name)) }
-        guard !isAbsent(name), let target = tree.linkTarget(in: descriptor, name) else { return nil }
-        let link = SysfsTree.join(real, name)
-        return SysfsTree.splitLast(try tree.resolve(target: target, of: link, asked: path(name))).name
+        guard let target = try linkTarget(name) else { return nil }
+        return try tree.linkName(target: target, in: real, asked: path(name))
+    }
+
+    /// The raw target of the link `name`, or `nil` when it is not one.
+    func linkTarget(_ name: String) throws(InventoryError) -> String? {
+        guard !Self.isPath(name) else { return try tree.readLink(path(name)) }
+        guard !isAbsent(name) else { return nil }
+        return tree.linkTarget(in: descriptor, name)
     }
 
     /// The subdirectory `name` (or, when it is a link, the directory it leads to within the root).
     func directory(_ name: String) throws(InventoryError) -> SysfsDirectory {
-        guard !Self.isPath(name) else { return try Self.open(path(name), real: nil, in: tree) }
+        guard !Self.isPath(name) else { return try tree.openDirectory(path(name)) }
         let real = SysfsTree.join(self.real, name)
         guard !isAbsent(name) else {
             return SysfsDirectory(tree: tree, relative: path(name), real: real, descriptor: -1)
@@ -147,7 +157,7 @@ final class SysfsDirectory {
         }
         // A link: the tree resolves it within the root and opens what it names.
         guard code == ELOOP else { throw tree.failure(path(name), code) }
-        return try Self.open(path(name), real: nil, in: tree)
+        return try tree.openDirectory(path(name))
     }
 
     /// The entries (`.` and `..` left out), sorted; empty when the directory does not exist. Once
@@ -186,6 +196,14 @@ extension SysfsTree {
     /// Opens the directory at `relative` (its links resolved within the root) to read what it holds;
     /// `real` is its real path when already resolved.
     func openDirectory(_ relative: String, real: String? = nil) throws(InventoryError) -> SysfsDirectory {
-        try SysfsDirectory.open(relative, real: real, in: self)
+        // Asked to the last component, the directory is opened or refused, never `nil`.
+        guard let directory = try SysfsDirectory.open(relative, real: real, in: self) else { throw changed(relative) }
+        return directory
+    }
+
+    /// ``openDirectory(_:real:)`` of a directory whose last component was not asked whether it is a
+    /// link (``resolveLinkedDirectory(_:)``, `lastAsked` false): `nil` when it is one.
+    func openDirectory(_ relative: String, real: String, lastAsked: Bool) throws(InventoryError) -> SysfsDirectory? {
+        try SysfsDirectory.open(relative, real: real, lastAsked: lastAsked, in: self)
     }
 }

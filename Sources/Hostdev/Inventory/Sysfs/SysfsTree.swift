@@ -78,6 +78,26 @@ final class SysfsTree {
         return try realDirectory(relative, hops: &hops, asked: relative)
     }
 
+    /// ``resolveDirectory(_:)`` of a link (`sys/bus/pci/devices/0000:01:00.0`), without asking
+    /// whether the last component of where it leads is itself a link: the caller opens it with
+    /// ``openDirectory(_:real:lastAsked:)`` not asked, which tells (and then remembers the answer).
+    func resolveLinkedDirectory(_ relative: String) throws(InventoryError) -> String {
+        var hops = 0
+        let (directory, name) = Self.splitLast(relative)
+        let real = try realDirectory(directory, hops: &hops, asked: relative)
+        guard !name.isEmpty, name != ".", name != "..",
+            let target = try linkTarget(Self.join(real, name), remember: true)
+        else { return try resolveDirectory(relative) }
+        let path = target.utf8.first == UInt8(ascii: "/") ? target : try joinTarget(real, target, asked: relative)
+        let (targetDirectory, targetName) = Self.splitLast(path)
+        guard !targetName.isEmpty, targetName != ".", targetName != ".." else { return try resolveDirectory(relative) }
+        hops += 1
+        return Self.join(try realDirectory(targetDirectory, hops: &hops, asked: relative), targetName)
+    }
+
+    /// Remembers that the real path is no link: a directory opened there with `O_NOFOLLOW`.
+    func rememberDirectory(_ real: String) { links[real] = .some(nil) }
+
     /// Resolves every link in `relative`, returning the real path relative to the root.
     func resolve(_ relative: String) throws(InventoryError) -> String {
         var hops = 0
@@ -106,7 +126,9 @@ final class SysfsTree {
 
     /// A relative link target joined to the real directory holding the link, its leading `../` taken
     /// from that directory (which has no link in it, so `..` is its parent, as resolving finds it).
-    private func joinTarget(_ real: String, _ target: String, asked: String) throws(InventoryError) -> String {
+    private func joinTarget(_ real: String, _ target: String, asked: @autoclosure () -> String)
+        throws(InventoryError) -> String
+    {
         var target = target
         let climbs = target.withUTF8 { bytes in
             var count = 0
@@ -120,7 +142,7 @@ final class SysfsTree {
         guard climbs > 0 else { return Self.join(real, target) }
         var end = real.utf8.endIndex
         for _ in 0..<climbs {
-            guard end > real.utf8.startIndex else { throw outside(asked) }
+            guard end > real.utf8.startIndex else { throw outside(asked()) }
             end = real.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) ?? real.utf8.startIndex
         }
         let rest = String(target.utf8.dropFirst(3 * climbs))!
@@ -130,12 +152,14 @@ final class SysfsTree {
     /// The real path of a directory, every link in it followed; remembered.
     func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
         if let known = realDirectories[directory] { return known }
-        var trimmed = Substring(directory)
-        while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
-        let real =
-            trimmed.count < directory.count
-            ? try realDirectory(String(trimmed), hops: &hops, asked: asked)
-            : try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
+        let real: String
+        if directory.utf8.first == UInt8(ascii: "/") {
+            var trimmed = Substring(directory)
+            while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
+            real = try realDirectory(String(trimmed), hops: &hops, asked: asked)
+        } else {
+            real = try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
+        }
         realDirectories[directory] = real
         return real
     }
@@ -168,24 +192,31 @@ final class SysfsTree {
         return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<count]), as: UTF8.self)
     }
 
-    /// The real path a link found at the real path `link` leads to, given its `target` as read
-    /// (what ``resolve(_:)`` gives for the link, without reading it again). Leading `..` are taken
-    /// from the real directory holding the link, which has no link in it; the rest is resolved as
-    /// any path is. The directories and the target's last component are remembered.
-    func resolve(target: String, of link: String, asked: String) throws(InventoryError) -> String {
-        let path =
-            target.utf8.first == UInt8(ascii: "/")
-            ? target : try joinTarget(Self.splitLast(link).directory, target, asked: asked)
+    /// The real path a link in the real `directory` leads to, given its `target` as read (what
+    /// ``resolve(_:)`` gives for the link, without reading it again). Leading `..` are taken from
+    /// the directory, which has no link in it; the rest is resolved as any path is. The directories
+    /// and the target's last component are remembered.
+    func resolve(target: String, in directory: String, asked: @autoclosure () -> String) throws(InventoryError)
+        -> String
+    {
+        let path = target.utf8.first == UInt8(ascii: "/") ? target : try joinTarget(directory, target, asked: asked())
         // What every link, directory and last component on the way resolves to is remembered, so
         // the result is too (the same `iommu_group` or `driver` for many devices).
         if let known = resolvedTargets[path] { return known }
         var hops = 1
-        let real = try resolve(path, following: true, hops: &hops, asked: asked, remember: true)
+        let real = try resolve(path, following: true, hops: &hops, asked: asked(), remember: true)
         resolvedTargets[path] = real
         return real
     }
 
-    /// Real paths of link targets resolved by ``resolve(target:of:asked:)``, by the path they name.
+    /// The last component of where a link in the real `directory` leads, given its `target`.
+    func linkName(target: String, in directory: String, asked: @autoclosure () -> String) throws(InventoryError)
+        -> String
+    {
+        Self.splitLast(try resolve(target: target, in: directory, asked: asked())).name
+    }
+
+    /// Real paths of link targets resolved by ``resolve(target:in:asked:)``, by the path they name.
     private var resolvedTargets: [String: String] = [:]
 
     /// The raw target of a symbolic link, or `nil` when `relative` is not one.
