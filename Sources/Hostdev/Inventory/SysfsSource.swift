@@ -17,7 +17,7 @@ enum SysfsSource {
         try reader.readNet()
         try reader.readDRM()
         var devices = reader.devices
-        try SysfsMdevAndStorage.read(tree: tree, into: &devices)
+        try SysfsMdevAndStorage.read(tree: tree, pciByPath: reader.pciByPath, into: &devices)
         let facts = try SysfsFacts.read(tree: tree, devices: devices)
         let system = HostDevice(name: "computer", capability: "system")
         return HostInventory(devices: [system] + devices, domains: [], facts: facts, origin: "sysfs \(root)")
@@ -30,6 +30,8 @@ struct SysfsReader {
     var devices: [HostDevice] = []
     /// Real device directories (relative to the root) to device names, to find parents.
     var namesByPath: [String: String] = [:]
+    /// Real PCI device directories to their index in ``devices``, to find mediated devices' parents.
+    var pciByPath: [String: Int] = [:]
     private let pciIDs: IDDatabase
     private let usbIDs: IDDatabase
 
@@ -51,6 +53,23 @@ struct SysfsReader {
     /// The nearest ancestor directory that is a known device, else `computer`, as libvirt walks up
     /// to the nearest device it lists.
     func parent(of path: String) -> String {
+        // A real path has no empty component: its ancestors are its prefixes up to each `/`.
+        let slash = UInt8(ascii: "/")
+        var previous = slash
+        let hasEmptyComponent =
+            path.utf8.last == slash
+            || path.utf8.contains { byte in
+                defer { previous = byte }
+                return byte == slash && previous == slash
+            }
+        if !hasEmptyComponent {
+            var end = path.utf8.endIndex
+            while let index = path.utf8[..<end].lastIndex(of: slash) {
+                if let name = namesByPath[String(path[..<index])] { return name }
+                end = index
+            }
+            return "computer"
+        }
         var components = path.split(separator: "/").dropLast()
         while !components.isEmpty {
             if let name = namesByPath[components.joined(separator: "/")] { return name }
@@ -61,6 +80,9 @@ struct SysfsReader {
 
     /// A PCI address the kernel wrote; anything else there is an error, never skipped.
     private func pciAddress(_ name: String, in place: String) throws(InventoryError) -> PCIAddress {
+        if let canonical = name.utf8.withContiguousStorageIfAvailable(Self.canonicalAddress), let canonical {
+            return canonical
+        }
         do throws(AddressError) {
             return try PCIAddress(sysfsName: name)
         } catch {
@@ -69,13 +91,41 @@ struct SysfsReader {
         }
     }
 
+    /// The address in the form the kernel writes its names (`0000:01:00.0`, lowercase), read
+    /// without splitting; `nil` for any other form, which ``PCIAddress/init(sysfsName:)`` reads.
+    private static func canonicalAddress(_ bytes: UnsafeBufferPointer<UInt8>) -> PCIAddress? {
+        guard bytes.count == 12, bytes[4] == UInt8(ascii: ":"), bytes[7] == UInt8(ascii: ":"),
+            bytes[10] == UInt8(ascii: ".")
+        else { return nil }
+        func hex(_ range: Range<Int>) -> UInt32? {
+            var value: UInt32 = 0
+            for byte in bytes[range] {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+            }
+            return value
+        }
+        guard let domain = hex(0..<4), let bus = hex(5..<7), let slot = hex(8..<10), let function = hex(11..<12),
+            slot <= 0x1f, function <= 7
+        else { return nil }
+        do {
+            return try PCIAddress(domain: domain, bus: bus, slot: slot, function: function)
+        } catch {
+            return nil
+        }
+    }
+
     /// libvirt's bridge capability from the configuration header type (byte 0x0e, without the
     /// multi-function bit): 1 is a PCI-to-PCI bridge, 2 a CardBus bridge. A `config` too short to
     /// hold it is an error; a tree without `config` leaves the class to tell.
-    private func bridgeCapability(_ config: String) throws(InventoryError) -> String? {
-        guard let bytes = try tree.bytes(config, limit: 64) else { return nil }
+    private func bridgeCapability(_ device: SysfsDirectory) throws(InventoryError) -> String? {
+        guard let bytes = try device.bytes("config", limit: 64) else { return nil }
         guard bytes.count > 0x0e else {
-            throw InventoryError(.malformed, "\(tree.absolute(config)) is too short to hold the header type")
+            throw InventoryError(
+                .malformed, "\(tree.absolute(device.path("config"))) is too short to hold the header type")
         }
         switch bytes[0x0e] & 0x7f {
         case 1: return "pci-bridge"
@@ -88,49 +138,53 @@ struct SysfsReader {
         var entries: [(address: PCIAddress, path: String)] = []
         for name in try tree.list("sys/bus/pci/devices") {
             let address = try pciAddress(name, in: "sys/bus/pci/devices")
-            entries.append((address, try tree.resolve("sys/bus/pci/devices/" + name)))
+            entries.append((address, try tree.resolveDirectory("sys/bus/pci/devices/" + name)))
         }
         // Parents first, so that every device finds its bridge.
         entries.sort { $0.path.count < $1.path.count }
         var groups: [Int: [PCIAddress]] = [:]
         for entry in entries {
             let base = "sys/bus/pci/devices/" + entry.address.description
-            let vendor = try tree.hexNumber(base + "/vendor").flatMap { UInt16(exactly: $0) }
-            let product = try tree.hexNumber(base + "/device").flatMap { UInt16(exactly: $0) }
+            let device = try tree.openDirectory(base, real: entry.path)
+            let entries = try device.list()
+            let vendor = try device.hexNumber("vendor").flatMap { UInt16(exactly: $0) }
+            let product = try device.hexNumber("device").flatMap { UInt16(exactly: $0) }
             guard vendor != nil, product != nil else {
                 throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable vendor and device ids")
             }
             var details = PCIDetails(
                 address: entry.address, vendorID: vendor, vendorName: pciIDs.vendor(vendor), productID: product,
-                productName: pciIDs.product(vendor, product), classCode: try tree.hexNumber(base + "/class"))
-            details.bridgeCapability = try bridgeCapability(base + "/config")
-            if let group = try tree.linkName(base + "/iommu_group").flatMap({ Int($0) }) {
+                productName: pciIDs.product(vendor, product), classCode: try device.hexNumber("class"))
+            details.bridgeCapability = try bridgeCapability(device)
+            if let group = try device.linkName("iommu_group").flatMap({ Int($0) }) {
                 details.iommuGroup = group
                 if groups[group] == nil {
                     let directory = "sys/kernel/iommu_groups/\(group)/devices"
-                    groups[group] = try tree.list(directory).map { name throws(InventoryError) in
+                    groups[group] = try tree.openDirectory(directory).list().map { name throws(InventoryError) in
                         try pciAddress(name, in: directory)
                     }
                 }
                 details.iommuGroupMembers = groups[group] ?? []
             }
-            if let numa = try tree.text(base + "/numa_node").flatMap({ Int($0) }), numa >= 0 { details.numaNode = numa }
-            details.totalVFs = try tree.text(base + "/sriov_totalvfs").flatMap { Int($0) }
-            if let physfn = try tree.linkName(base + "/physfn") {
+            if let numa = try device.text("numa_node").flatMap({ Int($0) }), numa >= 0 { details.numaNode = numa }
+            details.totalVFs = try device.text("sriov_totalvfs").flatMap { Int($0) }
+            if let physfn = try device.linkName("physfn") {
                 details.physicalFunction = try pciAddress(physfn, in: base + "/physfn")
             }
             var virtualFunctions: [(Int, PCIAddress)] = []
-            for link in try tree.list(base) where link.hasPrefix("virtfn") {
-                guard let index = Int(link.dropFirst("virtfn".count)), let target = try tree.linkName(base + "/" + link)
+            for link in entries where link.hasPrefix("virtfn") {
+                guard let index = Int(link.dropFirst("virtfn".count)), let target = try device.linkName(link)
                 else { throw InventoryError(.malformed, "\(tree.absolute(base + "/" + link)) is not a virtfnN link") }
                 virtualFunctions.append((index, try pciAddress(target, in: base + "/" + link)))
             }
             details.virtualFunctions = virtualFunctions.sorted { $0.0 < $1.0 }.map(\.1)
             let name = entry.address.nodeDeviceName
-            devices.append(
-                HostDevice(
-                    name: name, parent: parent(of: entry.path), capability: "pci",
-                    driver: try tree.linkName(base + "/driver"), pci: details))
+            var host = HostDevice(
+                name: name, parent: parent(of: entry.path), capability: "pci", driver: try device.linkName("driver"),
+                pci: details)
+            host.mdevTypes = try SysfsMdevAndStorage.mdevTypes(of: device.directory("mdev_supported_types"))
+            pciByPath[entry.path] = devices.count
+            devices.append(host)
             namesByPath[entry.path] = name
         }
     }
@@ -138,21 +192,22 @@ struct SysfsReader {
     mutating func readUSB() throws(InventoryError) {
         var entries: [(kernelName: String, path: String)] = []
         for name in try tree.list("sys/bus/usb/devices") where !name.contains(":") {
-            entries.append((name, try tree.resolve("sys/bus/usb/devices/" + name)))
+            entries.append((name, try tree.resolveDirectory("sys/bus/usb/devices/" + name)))
         }
         entries.sort { $0.path.count < $1.path.count }
         for entry in entries {
             let base = "sys/bus/usb/devices/" + entry.kernelName
-            guard let bus = try tree.text(base + "/busnum").flatMap({ Int($0) }),
-                let number = try tree.text(base + "/devnum").flatMap({ Int($0) })
+            let device = try tree.openDirectory(base, real: entry.path)
+            guard let bus = try device.text("busnum").flatMap({ Int($0) }),
+                let number = try device.text("devnum").flatMap({ Int($0) })
             else {
                 // A USB device can be assigned: one whose address cannot be read is an error, not skipped.
                 throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable busnum and devnum")
             }
-            let vendor = try tree.hexNumber(base + "/idVendor").flatMap { UInt16(exactly: $0) }
-            let product = try tree.hexNumber(base + "/idProduct").flatMap { UInt16(exactly: $0) }
-            let manufacturer = try tree.text(base + "/manufacturer")
-            let productText = try tree.text(base + "/product")
+            let vendor = try device.hexNumber("idVendor").flatMap { UInt16(exactly: $0) }
+            let product = try device.hexNumber("idProduct").flatMap { UInt16(exactly: $0) }
+            let manufacturer = try device.text("manufacturer")
+            let productText = try device.text("product")
             let details = USBDetails(
                 bus: bus, device: number, vendorID: vendor, vendorName: usbIDs.vendor(vendor) ?? manufacturer,
                 productID: product, productName: usbIDs.product(vendor, product) ?? productText)
@@ -160,7 +215,7 @@ struct SysfsReader {
             devices.append(
                 HostDevice(
                     name: name, parent: parent(of: entry.path), capability: "usb_device",
-                    driver: try tree.linkName(base + "/driver"), usb: details))
+                    driver: try device.linkName("driver"), usb: details))
             namesByPath[entry.path] = name
         }
     }

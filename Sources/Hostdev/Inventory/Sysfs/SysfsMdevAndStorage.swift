@@ -4,14 +4,11 @@
 /// SCSI devices (`/sys/class/scsi_generic/sgN`), named as libvirt names them (`mdev_UUID`,
 /// `scsi_generic_sgN`); block devices are `SysfsReader.readBlock`'s.
 enum SysfsMdevAndStorage {
-    static func read(tree: SysfsTree, into devices: inout [HostDevice]) throws(InventoryError) {
-        var pciByPath: [String: Int] = [:]
-        for index in devices.indices {
-            guard let address = devices[index].pci?.address else { continue }
-            let base = "sys/bus/pci/devices/" + address.description
-            pciByPath[try tree.resolve(base)] = index
-            devices[index].mdevTypes = try mdevTypes(tree: tree, base: base + "/mdev_supported_types")
-        }
+    /// Adds the mediated and `scsi_generic` devices; `pciByPath` gives the index of each PCI device
+    /// in `devices` by its real path.
+    static func read(tree: SysfsTree, pciByPath: [String: Int], into devices: inout [HostDevice])
+        throws(InventoryError)
+    {
         for uuid in try tree.list("sys/bus/mdev/devices") {
             let base = "sys/bus/mdev/devices/" + uuid
             guard UUIDText.isValid(uuid), uuid.count == 36 else {
@@ -43,19 +40,20 @@ enum SysfsMdevAndStorage {
         }
     }
 
-    private static func mdevTypes(tree: SysfsTree, base: String) throws(InventoryError) -> [MdevType] {
+    /// A parent's mediated-device types, from its `mdev_supported_types` directory.
+    static func mdevTypes(of supported: SysfsDirectory) throws(InventoryError) -> [MdevType] {
         var types: [MdevType] = []
-        for id in try tree.list(base) {
-            let directory = base + "/" + id
-            guard let text = try tree.text(directory + "/available_instances"), let available = Int(text) else {
-                throw InventoryError(.malformed, "\(tree.absolute(directory))/available_instances is not a number")
+        for id in try supported.list() {
+            let directory = try supported.directory(id)
+            guard let text = try directory.text("available_instances"), let available = Int(text) else {
+                throw InventoryError(
+                    .malformed, "\(supported.tree.absolute(directory.relative))/available_instances is not a number")
             }
             types.append(
                 MdevType(
-                    id: id, name: try tree.text(directory + "/name").flatMap(nonEmpty),
-                    deviceAPI: try tree.text(directory + "/device_api").flatMap(nonEmpty),
-                    availableInstances: available,
-                    description: try tree.text(directory + "/description").flatMap(nonEmpty)))
+                    id: id, name: try directory.text("name").flatMap(nonEmpty),
+                    deviceAPI: try directory.text("device_api").flatMap(nonEmpty), availableInstances: available,
+                    description: try directory.text("description").flatMap(nonEmpty)))
         }
         return types
     }

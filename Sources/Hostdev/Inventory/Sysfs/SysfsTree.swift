@@ -24,8 +24,14 @@ final class SysfsTree {
 
     /// A descriptor of the root, or -1 when it cannot be opened (then nothing exists under it).
     private let rootDescriptor: Int32
-    /// The directories kept open, by real path, least recently used first.
-    private var open: [(name: String, descriptor: Int32)] = []
+    /// The directories kept open, by real path, with when each was last used.
+    private var open: [String: (descriptor: Int32, used: Int)] = [:]
+    /// Counts uses of ``open``, to close the least recently used.
+    private var clock = 0
+    /// A buffer reused by every read of a link or a small file (never two at once).
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+    /// A buffer reused by every listing of a ``SysfsDirectory`` (never two at once).
+    let entryBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32768, alignment: 16)
     /// Link targets of directories by real path (`nil`: not a link), each read once.
     private var links: [String: String?] = [:]
 
@@ -37,14 +43,16 @@ final class SysfsTree {
     }
 
     deinit {
-        for entry in open { close(entry.descriptor) }
+        for entry in open.values { close(entry.descriptor) }
         if rootDescriptor >= 0 { close(rootDescriptor) }
+        scratch.deallocate()
+        entryBuffer.deallocate()
     }
 
     /// The path as seen from outside, for messages.
     func absolute(_ relative: String) -> String { root + "/" + relative }
 
-    private func failure(_ relative: String, _ code: Int32) -> InventoryError {
+    func failure(_ relative: String, _ code: Int32) -> InventoryError {
         InventoryError(.unreadable, "cannot read \(absolute(relative)): \(String(cString: strerror(code)))")
     }
 
@@ -54,13 +62,20 @@ final class SysfsTree {
     private var realDirectories: [String: String] = ["": ""]
 
     /// Splits at the last `/`: `("sys/bus", "pci")`, `("", "sys")`.
-    private static func splitLast(_ path: String) -> (directory: String, name: String) {
+    static func splitLast(_ path: String) -> (directory: String, name: String) {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
         return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
-    private static func join(_ directory: String, _ name: String) -> String {
+    static func join(_ directory: String, _ name: String) -> String {
         directory.isEmpty ? name : directory + "/" + name
+    }
+
+    /// Resolves every link in the directory `relative`, returning its real path relative to the
+    /// root; the links on the way are remembered, as for the directories of every path read.
+    func resolveDirectory(_ relative: String) throws(InventoryError) -> String {
+        var hops = 0
+        return try realDirectory(relative, hops: &hops, asked: relative)
     }
 
     /// Resolves every link in `relative`, returning the real path relative to the root.
@@ -85,12 +100,35 @@ final class SysfsTree {
         hops += 1
         guard hops <= Self.maxHops else { throw loop(asked) }
         return try resolve(
-            target.hasPrefix("/") ? target : Self.join(real, target), following: true, hops: &hops, asked: asked,
-            remember: remember)
+            target.hasPrefix("/") ? target : joinTarget(real, target, asked: asked), following: true, hops: &hops,
+            asked: asked, remember: remember)
+    }
+
+    /// A relative link target joined to the real directory holding the link, its leading `../` taken
+    /// from that directory (which has no link in it, so `..` is its parent, as resolving finds it).
+    private func joinTarget(_ real: String, _ target: String, asked: String) throws(InventoryError) -> String {
+        var target = target
+        let climbs = target.withUTF8 { bytes in
+            var count = 0
+            while bytes.count >= 3 * count + 3, bytes[3 * count] == UInt8(ascii: "."),
+                bytes[3 * count + 1] == UInt8(ascii: "."), bytes[3 * count + 2] == UInt8(ascii: "/")
+            {
+                count += 1
+            }
+            return count
+        }
+        guard climbs > 0 else { return Self.join(real, target) }
+        var end = real.utf8.endIndex
+        for _ in 0..<climbs {
+            guard end > real.utf8.startIndex else { throw outside(asked) }
+            end = real.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) ?? real.utf8.startIndex
+        }
+        let rest = String(target.utf8.dropFirst(3 * climbs))!
+        return end == real.utf8.startIndex ? rest : String(real[..<end]) + "/" + rest
     }
 
     /// The real path of a directory, every link in it followed; remembered.
-    private func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
+    func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
         if let known = realDirectories[directory] { return known }
         var trimmed = Substring(directory)
         while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
@@ -117,16 +155,38 @@ final class SysfsTree {
         if let known = links[real] { return known }
         let (directory, name) = Self.splitLast(real)
         var target: String?
-        if let descriptor = try self.directory(directory, for: real) {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = buffer.withUnsafeMutableBytes {
-                readlinkat(descriptor, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count - 1)
-            }
-            if count > 0 { target = String(decoding: buffer[0..<count], as: UTF8.self) }
-        }
+        if let descriptor = try self.directory(directory, for: real) { target = linkTarget(in: descriptor, name) }
         if remember { links[real] = .some(target) }
         return target
     }
+
+    /// The target of the link `name` in an open directory; `nil` when it is not a link or does not exist.
+    func linkTarget(in descriptor: Int32, _ name: String) -> String? {
+        let count = readlinkat(
+            descriptor, name, scratch.baseAddress!.assumingMemoryBound(to: CChar.self), scratch.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<count]), as: UTF8.self)
+    }
+
+    /// The real path a link found at the real path `link` leads to, given its `target` as read
+    /// (what ``resolve(_:)`` gives for the link, without reading it again). Leading `..` are taken
+    /// from the real directory holding the link, which has no link in it; the rest is resolved as
+    /// any path is. The directories and the target's last component are remembered.
+    func resolve(target: String, of link: String, asked: String) throws(InventoryError) -> String {
+        let path =
+            target.utf8.first == UInt8(ascii: "/")
+            ? target : try joinTarget(Self.splitLast(link).directory, target, asked: asked)
+        // What every link, directory and last component on the way resolves to is remembered, so
+        // the result is too (the same `iommu_group` or `driver` for many devices).
+        if let known = resolvedTargets[path] { return known }
+        var hops = 1
+        let real = try resolve(path, following: true, hops: &hops, asked: asked, remember: true)
+        resolvedTargets[path] = real
+        return real
+    }
+
+    /// Real paths of link targets resolved by ``resolve(target:of:asked:)``, by the path they name.
+    private var resolvedTargets: [String: String] = [:]
 
     /// The raw target of a symbolic link, or `nil` when `relative` is not one.
     func readLink(_ relative: String) throws(InventoryError) -> String? {
@@ -148,19 +208,20 @@ final class SysfsTree {
     /// A descriptor of the real directory `real`, opened from the root (or from its nearest open
     /// ancestor) one component at a time without following links; `nil` when it does not exist.
     /// The last directories used stay open, so siblings and parents cost nothing.
-    private func directory(_ real: String, for relative: String) throws(InventoryError) -> Int32? {
+    func directory(_ real: String, for relative: String) throws(InventoryError) -> Int32? {
         guard rootDescriptor >= 0 else { return nil }
         if real.isEmpty { return rootDescriptor }
-        if let index = open.lastIndex(where: { $0.name == real }) {
-            let entry = open.remove(at: index)
-            open.append(entry)
+        clock += 1
+        if let entry = open[real] {
+            open[real] = (entry.descriptor, clock)
             return entry.descriptor
         }
         var ancestor = real
         var parent = rootDescriptor
         var missing: [String] = []
         while !ancestor.isEmpty {
-            if let entry = open.last(where: { $0.name == ancestor }) {
+            if let entry = open[ancestor] {
+                open[ancestor] = (entry.descriptor, clock)
                 parent = entry.descriptor
                 break
             }
@@ -177,14 +238,17 @@ final class SysfsTree {
                 throw failure(relative, code)
             }
             ancestor = Self.join(ancestor, name)
-            open.append((ancestor, descriptor))
+            open[ancestor] = (descriptor, clock)
             parent = descriptor
         }
-        while open.count > Self.maxOpenDirectories { close(open.removeFirst().descriptor) }
+        while open.count > Self.maxOpenDirectories, let oldest = open.min(by: { $0.value.used < $1.value.used }) {
+            close(oldest.value.descriptor)
+            open[oldest.key] = nil
+        }
         return parent
     }
 
-    private func changed(_ relative: String) -> InventoryError {
+    func changed(_ relative: String) -> InventoryError {
         InventoryError(
             .unreadable,
             "\(absolute(relative)) changed into a symbolic link while it was read; nothing outside it was read")
@@ -192,7 +256,7 @@ final class SysfsTree {
 
     /// Opens the file at `relative` for reading, never following a link the resolution did not;
     /// `nil` when it does not exist.
-    private func openFile(_ relative: String) throws(InventoryError) -> Int32? {
+    func openFile(_ relative: String) throws(InventoryError) -> Int32? {
         var hops = 0
         var real = try resolve(relative, following: false, hops: &hops, asked: relative)
         for attempt in 0..<2 {
@@ -272,7 +336,38 @@ final class SysfsTree {
 
     /// A file's text, trimmed; `nil` when it does not exist; an error when it exists but cannot be read.
     func text(_ relative: String) throws(InventoryError) -> String? {
-        try bytes(relative, limit: Self.maxFileBytes).map { String(decoding: $0, as: UTF8.self).trimmed }
+        guard let descriptor = try openFile(relative) else { return nil }
+        defer { close(descriptor) }
+        return try text(of: descriptor, relative)
+    }
+
+    /// The text of an open file, trimmed, read into ``scratch`` (a file larger than it is read in
+    /// chunks, its first ``maxFileBytes`` kept). For a sysfs `attribute`, which the kernel gives
+    /// whole in the first read (a page at most), a read shorter than asked is its end.
+    func text(of descriptor: Int32, _ relative: String, attribute: Bool = false) throws(InventoryError) -> String {
+        var count = 0
+        while count < scratch.count {
+            let read = Glibc.read(descriptor, scratch.baseAddress! + count, scratch.count - count)
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw failure(relative, errno)
+            }
+            count += read
+            if read == 0 || (attribute && count < scratch.count) {
+                // `X\n`, X printable at both ends, is X trimmed: drop the newline before decoding.
+                var end = count
+                if end > 1 && scratch[end - 1] == UInt8(ascii: "\n") && (0x21...0x7e).contains(scratch[end - 2]) {
+                    end -= 1
+                }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<end]), as: UTF8.self).trimmed
+            }
+        }
+        var bytes = Array(scratch)
+        _ = try read(descriptor, relative, chunk: 4096) { chunk throws(InventoryError) in
+            bytes.append(contentsOf: chunk.prefix(Self.maxFileBytes - bytes.count))
+            return bytes.count < Self.maxFileBytes
+        }
+        return String(decoding: bytes, as: UTF8.self).trimmed
     }
 
     /// A file's first `limit` bytes; `nil` when it does not exist.
@@ -292,6 +387,13 @@ final class SysfsTree {
     {
         guard let descriptor = try openFile(relative) else { return false }
         defer { close(descriptor) }
+        return try read(descriptor, relative, chunk: chunk, body)
+    }
+
+    /// Reads an open file in chunks of at most `chunk` bytes until its end or until `body` returns false.
+    func read(
+        _ descriptor: Int32, _ relative: String, chunk: Int, _ body: (ArraySlice<UInt8>) throws(InventoryError) -> Bool
+    ) throws(InventoryError) -> Bool {
         var buffer = [UInt8](repeating: 0, count: max(chunk, 1))
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
