@@ -1,3 +1,9 @@
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Paths into the repository, for tests that read `Samples/`.
 enum Repository {
     /// The repository root, from this file's location.
@@ -8,4 +14,12 @@ enum Repository {
 
     /// The sample host as a test-driver URI.
     static let sampleHostURI = "test://" + sampleHost
+}
+
+/// The sanitizer the suite runs under (`HOSTDEV_SANITIZER`, set by `make test-asan` and `make test-tsan`).
+enum Sanitizer {
+    static var isThread: Bool { getenv("HOSTDEV_SANITIZER").map { String(cString: $0) } == "thread" }
+    /// Why file-size-limit tests do not run under ThreadSanitizer.
+    static let fileSizeLimitNote: Comment =
+        "ThreadSanitizer's runtime itself dies of SIGBUS under a file-size limit (ulimit -f), before hostdev runs"
 }
