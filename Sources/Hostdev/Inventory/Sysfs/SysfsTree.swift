@@ -129,6 +129,14 @@ final class SysfsTree {
     private func joinTarget(_ real: String, _ target: String, asked: @autoclosure () -> String)
         throws(InventoryError) -> String
     {
+        let (base, rest) = try climb(real, target, asked: asked())
+        return base.isEmpty ? String(rest) : base + "/" + rest
+    }
+
+    /// `target` split into the directory its leading `../` climb to from `real` and the rest.
+    private func climb(_ real: String, _ target: String, asked: @autoclosure () -> String)
+        throws(InventoryError) -> (base: Substring, rest: Substring)
+    {
         var target = target
         let climbs = target.withUTF8 { bytes in
             var count = 0
@@ -139,14 +147,12 @@ final class SysfsTree {
             }
             return count
         }
-        guard climbs > 0 else { return Self.join(real, target) }
         var end = real.utf8.endIndex
         for _ in 0..<climbs {
             guard end > real.utf8.startIndex else { throw outside(asked()) }
             end = real.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) ?? real.utf8.startIndex
         }
-        let rest = String(target.utf8.dropFirst(3 * climbs))!
-        return end == real.utf8.startIndex ? rest : String(real[..<end]) + "/" + rest
+        return (real[..<end], target[target.utf8.index(target.startIndex, offsetBy: 3 * climbs)...])
     }
 
     /// The real path of a directory, every link in it followed; remembered.
@@ -199,14 +205,31 @@ final class SysfsTree {
     func resolve(target: String, in directory: String, asked: @autoclosure () -> String) throws(InventoryError)
         -> String
     {
-        let path = target.utf8.first == UInt8(ascii: "/") ? target : try joinTarget(directory, target, asked: asked())
+        let absolute = target.utf8.first == UInt8(ascii: "/")
+        let key =
+            absolute ? TargetKey(base: "/", rest: target[...]) : try TargetKey(climb(directory, target, asked: asked()))
         // What every link, directory and last component on the way resolves to is remembered, so
         // the result is too (the same `iommu_group` or `driver` for many devices).
-        if let known = resolvedTargets[path] { return known }
+        if let known = resolvedTargets[key] { return known }
+        let path = absolute ? target : key.base.isEmpty ? String(key.rest) : key.base + "/" + key.rest
         var hops = 1
         let real = try resolve(path, following: true, hops: &hops, asked: asked(), remember: true)
-        resolvedTargets[path] = real
+        resolvedTargets[key] = real
         return real
+    }
+
+    /// A link target as the directory it climbs to (`/` for an absolute one) and the rest: the
+    /// path it names, without building it.
+    private struct TargetKey: Hashable {
+        let base: Substring
+        let rest: Substring
+
+        init(base: Substring, rest: Substring) {
+            self.base = base
+            self.rest = rest
+        }
+
+        init(_ split: (base: Substring, rest: Substring)) { self.init(base: split.base, rest: split.rest) }
     }
 
     /// The last component of where a link in the real `directory` leads, given its `target`.
@@ -217,7 +240,7 @@ final class SysfsTree {
     }
 
     /// Real paths of link targets resolved by ``resolve(target:in:asked:)``, by the path they name.
-    private var resolvedTargets: [String: String] = [:]
+    private var resolvedTargets: [TargetKey: String] = [:]
 
     /// The raw target of a symbolic link, or `nil` when `relative` is not one.
     func readLink(_ relative: String) throws(InventoryError) -> String? {
@@ -243,9 +266,9 @@ final class SysfsTree {
         guard rootDescriptor >= 0 else { return nil }
         if real.isEmpty { return rootDescriptor }
         clock += 1
-        if let entry = open[real] {
-            open[real] = (entry.descriptor, clock)
-            return entry.descriptor
+        if let index = open.index(forKey: real) {
+            open.values[index].used = clock
+            return open.values[index].descriptor
         }
         var ancestor = real
         var parent = rootDescriptor
