@@ -142,6 +142,15 @@ final class SysfsDirectory {
         return tree.linkTarget(in: descriptor, name)
     }
 
+    /// ``SysfsTree/resolveLinkedDirectory(_:)`` of the entry `name`: the real path of the directory
+    /// it leads to when it is a link, its last component not asked.
+    func linkedDirectory(_ name: String) throws(InventoryError) -> String {
+        guard !Self.isPath(name), let target = try linkTarget(name) else {
+            return try tree.resolveLinkedDirectory(path(name))
+        }
+        return try tree.linkedDirectory(target: target, in: real, asked: path(name))
+    }
+
     /// The subdirectory `name` (or, when it is a link, the directory it leads to within the root).
     func directory(_ name: String) throws(InventoryError) -> SysfsDirectory {
         guard !Self.isPath(name) else { return try tree.openDirectory(path(name)) }

@@ -71,11 +71,11 @@ extension SysfsReader {
     /// Reads the PCI devices; false when, not `askingLast`, a device's last component is a link.
     private mutating func readPCI(askingLast: Bool) throws(InventoryError) -> Bool {
         var entries: [(address: PCIAddress, path: String)] = []
-        for name in try tree.list("sys/bus/pci/devices") {
+        let bus = try tree.openDirectory("sys/bus/pci/devices")
+        for name in try bus.list() {
             let address = try pciAddress(name, in: "sys/bus/pci/devices")
-            let relative = "sys/bus/pci/devices/" + name
             entries.append(
-                (address, askingLast ? try tree.resolveDirectory(relative) : try tree.resolveLinkedDirectory(relative)))
+                (address, askingLast ? try tree.resolveDirectory(bus.path(name)) : try bus.linkedDirectory(name)))
         }
         // Parents first, so that every device finds its bridge.
         entries.sort { $0.path.count < $1.path.count }

@@ -88,11 +88,17 @@ final class SysfsTree {
         guard !name.isEmpty, name != ".", name != "..",
             let target = try linkTarget(Self.join(real, name), remember: true)
         else { return try resolveDirectory(relative) }
-        let path = target.utf8.first == UInt8(ascii: "/") ? target : try joinTarget(real, target, asked: relative)
+        return try linkedDirectory(target: target, in: real, asked: relative)
+    }
+
+    /// ``resolveLinkedDirectory(_:)`` of the link `asked`, in the real `directory`, given its `target`.
+    func linkedDirectory(target: String, in directory: String, asked: String) throws(InventoryError) -> String {
+        let path =
+            target.utf8.first == UInt8(ascii: "/") ? target : try joinTarget(directory, target, asked: asked)
         let (targetDirectory, targetName) = Self.splitLast(path)
-        guard !targetName.isEmpty, targetName != ".", targetName != ".." else { return try resolveDirectory(relative) }
-        hops += 1
-        return Self.join(try realDirectory(targetDirectory, hops: &hops, asked: relative), targetName)
+        guard !targetName.isEmpty, targetName != ".", targetName != ".." else { return try resolveDirectory(asked) }
+        var hops = 1
+        return Self.join(try realDirectory(targetDirectory, hops: &hops, asked: asked), targetName)
     }
 
     /// Remembers that the real path is no link: a directory opened there with `O_NOFOLLOW`.
