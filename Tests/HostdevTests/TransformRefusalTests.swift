@@ -22,6 +22,30 @@ struct TransformRefusalTests {
         return HostInventory(devices: base.devices, domains: base.domains, facts: facts, origin: base.origin)
     }
 
+    /// A domain holding one SCSI hostdev with `source` (libvirt's hostdev-scsi-lsi test has two
+    /// iSCSI LUNs like the first).
+    static func scsiDomain(_ source: String) -> String {
+        "<domain type='kvm'><name>vm</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+            + "<hostdev mode='subsystem' type='scsi' managed='no'>\(source)</hostdev></devices></domain>"
+    }
+
+    @Test func anISCSILUNIsNoHostDeviceToRefuse() throws {
+        let lun =
+            "<source protocol='iscsi' name='iqn.1992-01.com.example:storage/1'><host name='example.org' port='3260'/>"
+            + "<auth username='myname'><secret type='iscsi' usage='mycluster_myname'/></auth></source>"
+        #expect(try Self.errors(Self.scsiDomain(lun), "[]").isEmpty)
+        // Not readable as a LUN either: no name, no host, another protocol, or no source at all.
+        for source in [
+            "<source protocol='iscsi'><host name='example.org'/></source>",
+            "<source protocol='iscsi' name='iqn.1992-01.com.example/1'/>",
+            "<source protocol='nbd' name='x'><host name='example.org'/></source>", "",
+        ] {
+            #expect(
+                try Self.errors(Self.scsiDomain(source), "[]").map(\.rule) == ["hostdev-source-unreadable"], "\(source)"
+            )
+        }
+    }
+
     @Test func aGuestAddressAnotherDeviceUses() throws {
         let json =
             #"[{"type":"hostdev","device":"pci_0000_02_00_0","address":{"domain":"0","bus":"1","slot":"0","function":"0"}}]"#

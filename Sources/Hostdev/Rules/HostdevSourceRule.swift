@@ -8,13 +8,24 @@ struct HostdevSourceRule: PassthroughRule {
         A <hostdev type='usb'> names its device by <source><address bus device>, a <hostdev \
         type='scsi'> by <source><adapter name> and <address bus target unit>. Without a readable \
         source the device cannot be checked (is it on the host, does another domain own it), so the \
-        domain is refused instead of passed unchecked. Write the numbers as libvirt does.
+        domain is refused instead of passed unchecked. Write the numbers as libvirt does. An iSCSI \
+        LUN (<source protocol='iscsi' name=…> with a <host name>) is no device of this host: QEMU \
+        reaches it over the network, so there is nothing on the host to check.
         """
+
+    /// A SCSI hostdev that takes an iSCSI LUN over the network (`<source protocol='iscsi'
+    /// name='IQN/LUN'><host name='…'/>`), not a device of this host.
+    static func isNetworkLUN(_ element: HostdevElement) -> Bool {
+        guard element.type == "scsi", let source = element.node.firstElement(named: "source"),
+            source.attribute("protocol") == "iscsi", source.attribute("name")?.isEmpty == false
+        else { return false }
+        return source.elements(named: "host").contains { $0.attribute("name")?.isEmpty == false }
+    }
 
     func check(_ domain: CheckedDomain) -> [Diagnostic] {
         domain.hostdevs.compactMap { element in
             guard element.source == nil, element.mode != "capabilities", element.node.name == "hostdev",
-                let type = element.type, type == "usb" || type == "scsi"
+                let type = element.type, type == "usb" || type == "scsi", !Self.isNetworkLUN(element)
             else { return nil }
             let expected = type == "usb" ? "<address bus device>" : "<adapter name> and <address bus target unit>"
             return finding(
