@@ -126,6 +126,21 @@ struct ReducedGrammarCacheTests {
         }
     }
 
+    @Test func anEntryAnotherBuildWroteIsWrittenAnew() throws {
+        try withScratchDirectory("grammar-build") { scratch in
+            let cache = scratch + "/cache"
+            let entry = try Self.storedEntry(cache)
+            // The same entry but for the first line: another version (or executable) of hostdev.
+            let text = String(decoding: try XMLInput.readBytes(path: entry), as: UTF8.self)
+            let other = text.replacingOccurrences(" \(hostdevVersion) ", " 0.0.0-other ")
+            #expect(other != text)
+            try AtomicFile.write(Array(other.utf8), to: entry)
+            #expect(chmod(entry, 0o600) == 0)
+            #expect(try !Self.usesStoredGrammar(cache))
+            #expect(try Self.usesStoredGrammar(cache))
+        }
+    }
+
     @Test func theUsersCacheFollowsTheXDGConvention() {
         #expect(ReducedGrammarCache.user(environment: ["HOME": "/root"])?.directory == "/root/.cache/hostdev")
         #expect(

@@ -45,7 +45,12 @@ public struct ReducedGrammarCache: Sendable {
     /// The environment variables ``user(environment:)`` reads.
     public static let variables = ["HOSTDEV_NO_CACHE", "XDG_CACHE_HOME", "HOME"]
 
-    static let format = "hostdev reduced RELAX NG grammar 1 " + hostdevVersion
+    static let formatName = "hostdev reduced RELAX NG grammar 1"
+    /// The first line of an entry: the format, hostdev's version and the identity of the running
+    /// executable, so that a grammar written by another build (which may reduce differently) is
+    /// written anew.
+    static let format =
+        formatName + " " + hostdevVersion + " " + (FileIdentity.of(path: "/proc/self/exe")?.description ?? "unknown")
     /// Entries larger than this are not read (a reduced grammar is tens of KiB).
     static let maxBytes = 4 << 20
 
@@ -120,11 +125,11 @@ public struct ReducedGrammarCache: Sendable {
         return nil
     }
 
-    /// The entry's file name: a hash of the format, the schema and the key (the entry repeats both,
-    /// so two keys with one hash only replace each other).
+    /// The entry's file name: a hash of the format's name, the schema and the key (the entry repeats
+    /// both, so two keys with one hash only replace each other; another build's entry is replaced).
     static func entryName(schema: String, key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (format + "\n" + schema + "\n" + key).utf8 {
+        for byte in (formatName + "\n" + schema + "\n" + key).utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         let hex = String(hash, radix: 16)
