@@ -194,14 +194,22 @@ static void hostdev_end_element(void *context, const xmlChar *localname, const x
     xmlSAX2EndElementNs(context, localname, prefix, uri);
 }
 
+/*
+ * Installs the DOCTYPE refusal and the error recorder. `record` becomes parser->_private and must
+ * start with a hostdev_dtd_guard, which those handlers read there.
+ */
+static inline void hostdev_install_guard(xmlParserCtxtPtr parser, void *record) {
+    parser->sax->internalSubset = hostdev_refuse_internal_subset;
+    parser->sax->serror = hostdev_record_error;
+    parser->_private = record;
+}
+
 /* Parses a buffer with the DOCTYPE guard installed; the caller frees the context. */
 static inline xmlDocPtr hostdev_read_memory(xmlParserCtxtPtr parser, const char *buffer, int size, const char *url,
                                             int options, hostdev_dtd_guard *guard) {
     parser->sax->startElementNs = hostdev_start_element;
     parser->sax->endElementNs = hostdev_end_element;
-    parser->sax->internalSubset = hostdev_refuse_internal_subset;
-    parser->sax->serror = hostdev_record_error;
-    parser->_private = guard;
+    hostdev_install_guard(parser, guard);
     return xmlCtxtReadMemory(parser, buffer, size, url, NULL, options);
 }
 
@@ -213,12 +221,6 @@ typedef struct {
     hostdev_dtd_guard guard;
     void *checker;
 } hostdev_read_back;
-
-static inline void hostdev_guard_read_back(xmlParserCtxtPtr parser, hostdev_read_back *record) {
-    parser->sax->internalSubset = hostdev_refuse_internal_subset;
-    parser->sax->serror = hostdev_record_error;
-    parser->_private = record;
-}
 
 static void hostdev_ignore_generic_error(void *context, const char *message, ...) {
     (void)context;

@@ -44,9 +44,7 @@ static void hostdev_stream_end_element(void *context, const xmlChar *localname, 
 static inline void hostdev_stream_memory(xmlParserCtxtPtr parser, int options, hostdev_stream_state *state) {
     parser->sax->startElementNs = hostdev_start_element;
     parser->sax->endElementNs = hostdev_stream_end_element;
-    parser->sax->internalSubset = hostdev_refuse_internal_subset;
-    parser->sax->serror = hostdev_record_error;
-    parser->_private = state;
+    hostdev_install_guard(parser, state);
     xmlCtxtUseOptions(parser, options);
     xmlParseDocument(parser);
 }

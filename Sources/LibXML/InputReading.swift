@@ -9,6 +9,11 @@ enum InputReading {
     /// Opens a file for reading without ever blocking in `open` (a FIFO without a writer, a
     /// device), and refuses a directory; with `regularFileOnly`, anything but a regular file.
     static func open(path: String, regularFileOnly: Bool) throws(XMLError) -> Int32 {
+        try opened(path: path, regularFileOnly: regularFileOnly).descriptor
+    }
+
+    /// ``open(path:regularFileOnly:)``, with the status `fstat` gave right after the open.
+    static func opened(path: String, regularFileOnly: Bool) throws(XMLError) -> (descriptor: Int32, status: stat) {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
             throw XMLError(.unreadable, "cannot open: \(String(cString: strerror(errno)))", file: path)
@@ -27,7 +32,7 @@ enum InputReading {
         }
         // Reads block again from here on: a named pipe is read until its writer closes it.
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-        return descriptor
+        return (descriptor, info)
     }
 
     /// What `ls -l` would say a file is.
@@ -54,21 +59,20 @@ enum InputReading {
     static func readIdentified(path: String, limits: ParseLimits, regularFileOnly: Bool = false) throws(XMLError)
         -> (bytes: [UInt8], identity: FileIdentity)
     {
-        let descriptor = try open(path: path, regularFileOnly: regularFileOnly)
+        let (descriptor, status) = try opened(path: path, regularFileOnly: regularFileOnly)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw XMLError(.unreadable, "cannot read: \(String(cString: strerror(errno)))", file: path)
-        }
-        return (try read(descriptor: descriptor, name: path, limits: limits), FileIdentity(info))
+        return (try read(descriptor: descriptor, name: path, limits: limits, status: status), FileIdentity(status))
     }
 
-    /// Reads everything from an open descriptor, refusing more than `limits.maxBytes`.
-    static func read(descriptor: Int32, name: String, limits: ParseLimits) throws(XMLError) -> [UInt8] {
+    /// Reads everything from an open descriptor, refusing more than `limits.maxBytes`; `status` is
+    /// its `fstat`, when the caller has it.
+    static func read(descriptor: Int32, name: String, limits: ParseLimits, status: stat? = nil) throws(XMLError)
+        -> [UInt8]
+    {
         var bytes: [UInt8] = []
         // A regular file's size is known: one buffer of that size, rather than one per doubling.
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 {
+        var info = status ?? stat()
+        if status != nil || fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 {
             bytes.reserveCapacity(min(Int(info.st_size), limits.maxBytes + 1))
         }
         try forEachChunk(descriptor: descriptor, name: name) { chunk in

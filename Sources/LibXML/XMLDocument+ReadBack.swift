@@ -274,7 +274,7 @@ final class ReadBackCheck {
     /// error record stay those of every hardened parse.
     static func install(on parser: xmlParserCtxtPtr, record: UnsafeMutablePointer<hostdev_read_back>) {
         let sax = parser.pointee.sax!
-        hostdev_guard_read_back(parser, record)
+        hostdev_install_guard(parser, record)
         sax.pointee.startElementNs = {
             context, localname, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
             guard let (parser, check) = ReadBackCheck.of(context) else { return }

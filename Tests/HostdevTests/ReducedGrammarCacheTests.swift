@@ -1,3 +1,4 @@
+import Foundation
 import Hostdev
 import LibXML
 import Testing
@@ -22,16 +23,8 @@ struct ReducedGrammarCacheTests {
     }
 
     static func entries(_ cache: String) -> [String] {
-        guard let directory = opendir(cache) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasSuffix(".rng") { names.append(cache + "/" + name) }
-        }
-        return names
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
+        return names.filter { $0.hasSuffix(".rng") }.map { cache + "/" + $0 }
     }
 
     /// Checks a valid edit with a cache in `cache`, and returns the entry it stored.

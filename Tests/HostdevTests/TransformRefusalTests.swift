@@ -34,6 +34,10 @@ struct TransformRefusalTests {
             "<source protocol='iscsi' name='iqn.1992-01.com.example:storage/1'><host name='example.org' port='3260'/>"
             + "<auth username='myname'><secret type='iscsi' usage='mycluster_myname'/></auth></source>"
         #expect(try Self.errors(Self.scsiDomain(lun), "[]").isEmpty)
+        // managed='yes' means nothing for it either: there is nothing on the host to detach.
+        let managed = Self.scsiDomain(lun).replacingOccurrences("managed='no'", "managed='yes'")
+        let findings = try TransformTests.transform(managed, "[]", inventory: nil).diagnostics
+        #expect(findings.allSatisfy { $0.rule != "managed-yes" && $0.severity != .error }, "\(findings)")
         // Not readable as a LUN either: no name, no host, another protocol, or no source at all.
         for source in [
             "<source protocol='iscsi'><host name='example.org'/></source>",

@@ -18,6 +18,10 @@ public struct HostdevElement {
     public let sourceAddressNode: XMLNode?
     /// The guest `<address>` element, when present.
     public let guestAddressNode: XMLNode?
+    /// Whether it takes an iSCSI LUN over the network (`<hostdev type='scsi'><source
+    /// protocol='iscsi' name='IQN/LUN'><host name='…'/>`): no device of this host, nothing on the
+    /// host to check, detach or own.
+    public let isNetworkLUN: Bool
 
     /// Reads a `<hostdev>` element (or a `<interface type='hostdev'>`, which has the same source).
     public init(_ node: XMLNode) {
@@ -66,6 +70,10 @@ public struct HostdevElement {
             break
         }
         self.source = source
+        self.isNetworkLUN =
+            type == "scsi" && sourceNode?.attribute("protocol") == "iscsi"
+            && sourceNode?.attribute("name")?.isEmpty == false
+            && sourceNode?.elements(named: "host").contains { $0.attribute("name")?.isEmpty == false } == true
         self.sourceProblem = problem
         self.sourceAddressNode = addressNode
     }

@@ -5,12 +5,7 @@ extension DeviceListing {
     /// The entries as ``PrettyJSON`` writes them.
     static func json(_ entries: [String: VDSMEntry]) -> String {
         var output = JSONOutput(capacity: entries.count * 640)
-        output.openObject()
-        for name in entries.keys.sorted(by: { $0.utf8Precedes($1) }) {
-            output.key(name)
-            entries[name]!.write(to: &output)
-        }
-        output.closeObject()
+        output.object(entries) { output, entry in entry.write(to: &output) }
         return output.text
     }
 }
@@ -37,12 +32,7 @@ extension VDSMParams {
         output.member("is_assignable", is_assignable)
         if let mdev {
             output.key("mdev")
-            output.openObject()
-            for id in mdev.keys.sorted(by: { $0.utf8Precedes($1) }) {
-                output.key(id)
-                mdev[id]!.write(to: &output)
-            }
-            output.closeObject()
+            output.object(mdev) { output, type in type.write(to: &output) }
         }
         output.member("mdev_type", mdev_type)
         output.member("numa_node", numa_node)

@@ -13,19 +13,10 @@ struct HostdevSourceRule: PassthroughRule {
         reaches it over the network, so there is nothing on the host to check.
         """
 
-    /// A SCSI hostdev that takes an iSCSI LUN over the network (`<source protocol='iscsi'
-    /// name='IQN/LUN'><host name='…'/>`), not a device of this host.
-    static func isNetworkLUN(_ element: HostdevElement) -> Bool {
-        guard element.type == "scsi", let source = element.node.firstElement(named: "source"),
-            source.attribute("protocol") == "iscsi", source.attribute("name")?.isEmpty == false
-        else { return false }
-        return source.elements(named: "host").contains { $0.attribute("name")?.isEmpty == false }
-    }
-
     func check(_ domain: CheckedDomain) -> [Diagnostic] {
         domain.hostdevs.compactMap { element in
             guard element.source == nil, element.mode != "capabilities", element.node.name == "hostdev",
-                let type = element.type, type == "usb" || type == "scsi", !Self.isNetworkLUN(element)
+                let type = element.type, type == "usb" || type == "scsi", !element.isNetworkLUN
             else { return nil }
             let expected = type == "usb" ? "<address bus device>" : "<adapter name> and <address bus target unit>"
             return finding(

@@ -12,7 +12,7 @@ struct ManagedRule: PassthroughRule {
 
     func check(_ domain: CheckedDomain) -> [Diagnostic] {
         domain.hostdevs.compactMap { element in
-            guard element.managed == "yes" else { return nil }
+            guard element.managed == "yes", !element.isNetworkLUN else { return nil }
             return finding(
                 "\(element.source?.description ?? "hostdev") has managed='yes'; the policy is unmanaged",
                 at: element.node,

@@ -190,9 +190,16 @@ extension JSONOutput {
     mutating func member(_ name: String, _ values: [String: String]?) {
         guard let values else { return }
         key(name)
+        object(values) { output, value in output.string(value) }
+    }
+
+    /// An object of a dictionary's values, keys sorted by their UTF-8 bytes, each value written by
+    /// `write`.
+    mutating func object<Value>(_ values: [String: Value], _ write: (inout JSONOutput, Value) -> Void) {
         openObject()
         for (key, value) in values.sorted(by: { $0.key.utf8Precedes($1.key) }) {
-            member(key, value)
+            self.key(key)
+            write(&self, value)
         }
         closeObject()
     }

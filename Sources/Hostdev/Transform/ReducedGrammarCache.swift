@@ -67,16 +67,16 @@ public struct ReducedGrammarCache: Sendable {
         var info = stat()
         guard fstat(descriptor, &info) == 0, Self.isTrusted(info, kind: S_IFREG), Int(info.st_size) <= Self.maxBytes
         else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
-        var count = 0
-        while count < bytes.count {
-            let read = bytes[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if read < 0 && errno == EINTR { continue }
-            guard read > 0 else { break }
-            count += read
+        let bytes: [UInt8]
+        do throws(XMLError) {
+            bytes = try XMLInput.readBytes(
+                descriptor: descriptor, name: directory, limits: ParseLimits(maxBytes: Self.maxBytes))
+        } catch {
+            return nil
         }
-        guard count == Int(info.st_size) else { return nil }
-        return Self.grammar(in: bytes[..<count], schema: schema, key: key)
+        // Written meanwhile (another run storing it): passed over.
+        guard bytes.count == Int(info.st_size) else { return nil }
+        return Self.grammar(in: bytes[...], schema: schema, key: key)
     }
 
     /// Stores `grammar` for `key` of `schema`, written from `sources`. Best effort: a cache that
