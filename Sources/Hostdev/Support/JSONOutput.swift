@@ -197,9 +197,10 @@ extension JSONOutput {
     /// `write`.
     mutating func object<Value>(_ values: [String: Value], _ write: (inout JSONOutput, Value) -> Void) {
         openObject()
-        for (key, value) in values.sorted(by: { $0.key.utf8Precedes($1.key) }) {
+        // Sorting the keys, not the pairs, moves no value (a listing's entries are large).
+        for key in values.keys.sorted(by: { $0.utf8Precedes($1) }) {
             self.key(key)
-            write(&self, value)
+            write(&self, values[key]!)
         }
         closeObject()
     }
