@@ -51,10 +51,12 @@ final class SysfsDirectory {
         guard let parent = try tree.directory(directory, for: relative) else {
             return SysfsDirectory(tree: tree, relative: relative, real: real, descriptor: -1)
         }
-        let descriptor = openat(
-            parent, name.isEmpty ? "." : name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        let (descriptor, code) = parent.use { parent in
+            let descriptor = openat(
+                parent, name.isEmpty ? "." : name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            return (descriptor, descriptor >= 0 ? 0 : errno)
+        }
         guard descriptor >= 0 else {
-            let code = errno
             // A link opened with O_DIRECTORY and O_NOFOLLOW fails with ENOTDIR (ELOOP without O_DIRECTORY).
             if !lastAsked && (code == ELOOP || code == ENOTDIR) { return nil }
             if code == ENOENT || code == ENOTDIR {
@@ -175,29 +177,36 @@ final class SysfsDirectory {
         if let entries { return entries }
         var names: [String] = []
         if descriptor >= 0 {
-            // linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
-            let buffer = tree.entryBuffer
-            while true {
-                let count = getdents64(descriptor, buffer.baseAddress, buffer.count)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw tree.failure(relative, errno)
-                }
-                if count == 0 { break }
-                var offset = 0
-                while offset + 19 < count {
-                    let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-                    guard length > 19, offset + length <= count else { throw tree.failure(relative, EIO) }
-                    let field = UnsafeRawBufferPointer(rebasing: buffer[(offset + 19)..<(offset + length)])
-                    let name = String(decoding: field.prefix(while: { $0 != 0 }), as: UTF8.self)
-                    if name != "." && name != ".." { names.append(name) }
-                    offset += length
-                }
+            try withUnsafeTemporaryAllocation(byteCount: SysfsTree.entryBufferBytes, alignment: 16) {
+                buffer throws(InventoryError) in
+                try list(into: &names, buffer)
             }
         }
         names.sort()
         entries = names
         return names
+    }
+
+    /// Appends the entries to `names`, listed through `buffer` with `getdents64` until it gives none.
+    private func list(into names: inout [String], _ buffer: UnsafeMutableRawBufferPointer) throws(InventoryError) {
+        // linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+        while true {
+            let count = getdents64(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw tree.failure(relative, errno)
+            }
+            if count == 0 { break }
+            var offset = 0
+            while offset + 19 < count {
+                let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
+                guard length > 19, offset + length <= count else { throw tree.failure(relative, EIO) }
+                let field = UnsafeRawBufferPointer(rebasing: buffer[(offset + 19)..<(offset + length)])
+                let name = String(decoding: field.prefix(while: { $0 != 0 }), as: UTF8.self)
+                if name != "." && name != ".." { names.append(name) }
+                offset += length
+            }
+        }
     }
 }
 

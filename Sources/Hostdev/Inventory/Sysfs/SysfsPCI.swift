@@ -2,6 +2,11 @@
 extension SysfsReader {
     /// A PCI address the kernel wrote; anything else there is an error, never skipped.
     private func pciAddress(_ name: String, in place: String) throws(InventoryError) -> PCIAddress {
+        try Self.pciAddress(name, in: place, tree: tree)
+    }
+
+    /// ``pciAddress(_:in:)`` of a tree.
+    static func pciAddress(_ name: String, in place: String, tree: SysfsTree) throws(InventoryError) -> PCIAddress {
         if let canonical = name.utf8.withContiguousStorageIfAvailable(Self.canonicalAddress), let canonical {
             return canonical
         }
@@ -40,22 +45,6 @@ extension SysfsReader {
         }
     }
 
-    /// libvirt's bridge capability from the configuration header type (byte 0x0e, without the
-    /// multi-function bit): 1 is a PCI-to-PCI bridge, 2 a CardBus bridge. A `config` too short to
-    /// hold it is an error; a tree without `config` leaves the class to tell.
-    private func bridgeCapability(_ device: SysfsDirectory) throws(InventoryError) -> String? {
-        guard let bytes = try device.bytes("config", limit: 64) else { return nil }
-        guard bytes.count > 0x0e else {
-            throw InventoryError(
-                .malformed, "\(tree.absolute(device.path("config"))) is too short to hold the header type")
-        }
-        switch bytes[0x0e] & 0x7f {
-        case 1: return "pci-bridge"
-        case 2: return "cardbus-bridge"
-        default: return nil
-        }
-    }
-
     /// The PCI devices, parents first. Each device's real path is where its `sys/bus/pci/devices`
     /// link leads, the last component taken as a directory without asking: its directory is opened
     /// with `O_NOFOLLOW`, which tells. A link there (never one in the kernel's tree) makes the read
@@ -70,12 +59,16 @@ extension SysfsReader {
 
     /// Reads the PCI devices; false when, not `askingLast`, a device's last component is a link.
     private mutating func readPCI(askingLast: Bool) throws(InventoryError) -> Bool {
-        var entries: [(address: PCIAddress, path: String)] = []
         let bus = try tree.openDirectory("sys/bus/pci/devices")
-        for name in try bus.list() {
-            let address = try pciAddress(name, in: "sys/bus/pci/devices")
-            entries.append(
-                (address, askingLast ? try tree.resolveDirectory(bus.path(name)) : try bus.linkedDirectory(name)))
+        // Each entry and directory is read on any thread; what was read is taken in the order of a
+        // read one device after another: every entry's name and link, then each directory.
+        let reads = SysfsPCIDevice.read(try bus.list(), in: bus, askingLast: askingLast, tree: tree)
+        var entries: [(address: PCIAddress, path: String, read: SysfsPCIDevice)] = []
+        entries.reserveCapacity(reads.count)
+        for read in reads {
+            if let failure = read.entryFailure { throw failure }
+            guard let address = read.address else { continue }
+            entries.append((address, read.path, read))
         }
         // Parents first, so that every device finds its bridge.
         entries.sort { $0.path.count < $1.path.count }
@@ -83,45 +76,36 @@ extension SysfsReader {
         // `virtfnN` links, resolved once every device directory is open (and so known for what it is).
         var virtfns: [(device: Int, index: Int, target: String, directory: String, link: String)] = []
         for entry in entries {
-            let base = "sys/bus/pci/devices/" + entry.address.description
-            guard let device = try tree.openDirectory(base, real: entry.path, lastAsked: askingLast) else {
-                return false
-            }
-            let entries = try device.list()
-            let vendor = try device.hexNumber("vendor").flatMap { UInt16(exactly: $0) }
-            let product = try device.hexNumber("device").flatMap { UInt16(exactly: $0) }
-            guard vendor != nil, product != nil else {
-                throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable vendor and device ids")
-            }
-            var details = PCIDetails(
-                address: entry.address, vendorID: vendor, vendorName: pciIDs.vendor(vendor), productID: product,
-                productName: pciIDs.product(vendor, product), classCode: try device.hexNumber("class"))
-            details.bridgeCapability = try bridgeCapability(device)
-            if let group = try device.linkName("iommu_group").flatMap({ Int($0) }) {
-                details.iommuGroup = group
-                if groups[group] == nil {
-                    let directory = "sys/kernel/iommu_groups/\(group)/devices"
-                    groups[group] = try tree.openDirectory(directory).list().map { name throws(InventoryError) in
-                        try pciAddress(name, in: directory)
-                    }
+            let read = entry.read
+            if read.isLink { return false }
+            // The group's members are listed when its link was read, before what was read after it.
+            if let group = read.iommuGroup, groups[group] == nil {
+                let directory = "sys/kernel/iommu_groups/\(group)/devices"
+                groups[group] = try tree.openDirectory(directory).list().map { name throws(InventoryError) in
+                    try pciAddress(name, in: directory)
                 }
+            }
+            if let failure = read.failure { throw failure }
+            var details = PCIDetails(
+                address: entry.address, vendorID: read.vendor, vendorName: pciIDs.vendor(read.vendor),
+                productID: read.product, productName: pciIDs.product(read.vendor, read.product),
+                classCode: read.classCode)
+            details.bridgeCapability = read.bridgeCapability
+            if let group = read.iommuGroup {
+                details.iommuGroup = group
                 details.iommuGroupMembers = groups[group] ?? []
             }
-            if let numa = try device.text("numa_node").flatMap({ Int($0) }), numa >= 0 { details.numaNode = numa }
-            details.totalVFs = try device.text("sriov_totalvfs").flatMap { Int($0) }
-            if let physfn = try device.linkName("physfn") {
-                details.physicalFunction = try pciAddress(physfn, in: base + "/physfn")
-            }
-            for link in entries where link.hasPrefix("virtfn") {
-                guard let index = Int(link.dropFirst("virtfn".count)), let target = try device.linkTarget(link)
-                else { throw InventoryError(.malformed, "\(tree.absolute(base + "/" + link)) is not a virtfnN link") }
-                virtfns.append((devices.count, index, target, device.real, base + "/" + link))
+            details.numaNode = read.numaNode
+            details.totalVFs = read.totalVFs
+            details.physicalFunction = read.physicalFunction
+            let base = "sys/bus/pci/devices/" + entry.address.description
+            for link in read.virtfns {
+                virtfns.append((devices.count, link.index, link.target, entry.path, base + "/" + link.name))
             }
             let name = entry.address.nodeDeviceName
             var host = HostDevice(
-                name: name, parent: parent(of: entry.path), capability: "pci", driver: try device.linkName("driver"),
-                pci: details)
-            host.mdevTypes = try SysfsMdevAndStorage.mdevTypes(of: device.directory("mdev_supported_types"))
+                name: name, parent: parent(of: entry.path), capability: "pci", driver: read.driver, pci: details)
+            host.mdevTypes = read.mdevTypes
             pciByPath[entry.path] = devices.count
             devices.append(host)
             namesByPath[entry.path] = name

@@ -14,7 +14,11 @@
 /// never a read outside the root. The last directory descriptors used are kept open, so reading
 /// one device's attributes walks to its directory once; the links of directories are remembered, so
 /// each is read once.
-final class SysfsTree {
+///
+/// A tree may be read from several threads at once: what it remembers and the directories it
+/// keeps open are guarded by one lock, a kept directory is closed only once no reader holds it
+/// (``KeptDirectory``), and every read has its own buffer.
+final class SysfsTree: @unchecked Sendable {
     /// The root, without a trailing slash (`""` for `/`).
     let root: String
     /// The largest file read whole.
@@ -22,31 +26,45 @@ final class SysfsTree {
     /// The most links followed while resolving one path.
     static let maxHops = 40
 
-    /// A descriptor of the root, or -1 when it cannot be opened (then nothing exists under it).
-    private let rootDescriptor: Int32
+    /// The root, or `nil` when it cannot be opened (then nothing exists under it).
+    private let rootDirectory: KeptDirectory?
     /// The directories kept open, by real path, with when each was last used.
-    private var open: [String: (descriptor: Int32, used: Int)] = [:]
+    private var open: [String: (directory: KeptDirectory, used: Int)] = [:]
     /// Counts uses of ``open``, to close the least recently used.
     private var clock = 0
-    /// A buffer reused by every read of a link or a small file (never two at once).
-    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
-    /// A buffer reused by every listing of a ``SysfsDirectory`` (never two at once).
-    let entryBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32768, alignment: 16)
+    /// The size of the buffer of a read of a link or a small file.
+    static let scratchBytes = 4096
+    /// The size of the buffer of a listing of a ``SysfsDirectory``.
+    static let entryBufferBytes = 32768
     /// Link targets of directories by real path (`nil`: not a link), each read once.
     private var links: [String: String?] = [:]
+    /// Guards every cache and kept descriptor; recursive, as resolving calls itself.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     init(root: String) {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed == "/" ? "" : trimmed
-        rootDescriptor = Glibc.open(trimmed, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let rootDescriptor = Glibc.open(trimmed, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        rootDirectory = rootDescriptor >= 0 ? KeptDirectory(rootDescriptor) : nil
+        mutex = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
     }
 
     deinit {
-        for entry in open.values { close(entry.descriptor) }
-        if rootDescriptor >= 0 { close(rootDescriptor) }
-        scratch.deallocate()
-        entryBuffer.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` holding the tree's lock (taken again by the same thread without waiting).
+    func locked<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
     }
 
     /// The path as seen from outside, for messages.
@@ -102,7 +120,7 @@ final class SysfsTree {
     }
 
     /// Remembers that the real path is no link: a directory opened there with `O_NOFOLLOW`.
-    func rememberDirectory(_ real: String) { links[real] = .some(nil) }
+    func rememberDirectory(_ real: String) { locked { links[real] = .some(nil) } }
 
     /// Resolves every link in `relative`, returning the real path relative to the root.
     func resolve(_ relative: String) throws(InventoryError) -> String {
@@ -163,6 +181,13 @@ final class SysfsTree {
 
     /// The real path of a directory, every link in it followed; remembered.
     func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
+        try locked { () throws(InventoryError) in try unlockedRealDirectory(directory, hops: &hops, asked: asked) }
+    }
+
+    /// ``realDirectory(_:hops:asked:)``, the lock held.
+    private func unlockedRealDirectory(_ directory: String, hops: inout Int, asked: String)
+        throws(InventoryError) -> String
+    {
         if let known = realDirectories[directory] { return known }
         let real: String
         if directory.utf8.first == UInt8(ascii: "/") {
@@ -188,20 +213,26 @@ final class SysfsTree {
     /// link or does not exist. Remembered for the directories of paths (`remember`), which the kernel
     /// never re-points; read afresh for a last component (`driver` changes when a device is bound).
     private func linkTarget(_ real: String, remember: Bool = false) throws(InventoryError) -> String? {
-        if let known = links[real] { return known }
-        let (directory, name) = Self.splitLast(real)
-        var target: String?
-        if let descriptor = try self.directory(directory, for: real) { target = linkTarget(in: descriptor, name) }
-        if remember { links[real] = .some(target) }
-        return target
+        try locked { () throws(InventoryError) in
+            if let known = links[real] { return known }
+            let (directory, name) = Self.splitLast(real)
+            var target: String?
+            if let parent = try self.directory(directory, for: real) {
+                target = parent.use { descriptor in linkTarget(in: descriptor, name) }
+            }
+            if remember { links[real] = .some(target) }
+            return target
+        }
     }
 
     /// The target of the link `name` in an open directory; `nil` when it is not a link or does not exist.
     func linkTarget(in descriptor: Int32, _ name: String) -> String? {
-        let count = readlinkat(
-            descriptor, name, scratch.baseAddress!.assumingMemoryBound(to: CChar.self), scratch.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<count]), as: UTF8.self)
+        withUnsafeTemporaryAllocation(byteCount: Self.scratchBytes, alignment: 16) { scratch in
+            let count = readlinkat(
+                descriptor, name, scratch.baseAddress!.assumingMemoryBound(to: CChar.self), scratch.count - 1)
+            guard count > 0 else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<count]), as: UTF8.self)
+        }
     }
 
     /// The real path a link in the real `directory` leads to, given its `target` as read (what
@@ -210,6 +241,13 @@ final class SysfsTree {
     /// and the target's last component are remembered.
     func resolve(target: String, in directory: String, asked: @autoclosure () -> String) throws(InventoryError)
         -> String
+    {
+        try locked { () throws(InventoryError) in try unlockedResolve(target: target, in: directory, asked: asked()) }
+    }
+
+    /// ``resolve(target:in:asked:)``, the lock held.
+    private func unlockedResolve(target: String, in directory: String, asked: @autoclosure () -> String)
+        throws(InventoryError) -> String
     {
         let absolute = target.utf8.first == UInt8(ascii: "/")
         let key =
@@ -265,24 +303,30 @@ final class SysfsTree {
     /// The most directory descriptors kept open.
     static let maxOpenDirectories = 64
 
-    /// A descriptor of the real directory `real`, opened from the root (or from its nearest open
-    /// ancestor) one component at a time without following links; `nil` when it does not exist.
-    /// The last directories used stay open, so siblings and parents cost nothing.
-    func directory(_ real: String, for relative: String) throws(InventoryError) -> Int32? {
-        guard rootDescriptor >= 0 else { return nil }
-        if real.isEmpty { return rootDescriptor }
+    /// The real directory `real`, opened from the root (or from its nearest open ancestor) one
+    /// component at a time without following links; `nil` when it does not exist. The last
+    /// directories used stay open, so siblings and parents cost nothing; one the tree lets go is
+    /// closed once its last reader is done with it.
+    func directory(_ real: String, for relative: String) throws(InventoryError) -> KeptDirectory? {
+        try locked { () throws(InventoryError) in try unlockedDirectory(real, for: relative) }
+    }
+
+    /// ``directory(_:for:)``, the lock held.
+    private func unlockedDirectory(_ real: String, for relative: String) throws(InventoryError) -> KeptDirectory? {
+        guard let rootDirectory else { return nil }
+        if real.isEmpty { return rootDirectory }
         clock += 1
         if let index = open.index(forKey: real) {
             open.values[index].used = clock
-            return open.values[index].descriptor
+            return open.values[index].directory
         }
         var ancestor = real
-        var parent = rootDescriptor
+        var parent = rootDirectory
         var missing: [String] = []
         while !ancestor.isEmpty {
-            if let entry = open[ancestor] {
-                open[ancestor] = (entry.descriptor, clock)
-                parent = entry.descriptor
+            if let index = open.index(forKey: ancestor) {
+                open.values[index].used = clock
+                parent = open.values[index].directory
                 break
             }
             let (up, name) = Self.splitLast(ancestor)
@@ -290,7 +334,7 @@ final class SysfsTree {
             ancestor = up
         }
         for name in missing.reversed() {
-            let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let descriptor = openat(parent.descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else {
                 let code = errno
                 if code == ENOENT || code == ENOTDIR { return nil }
@@ -298,11 +342,10 @@ final class SysfsTree {
                 throw failure(relative, code)
             }
             ancestor = Self.join(ancestor, name)
-            open[ancestor] = (descriptor, clock)
-            parent = descriptor
+            parent = KeptDirectory(descriptor)
+            open[ancestor] = (parent, clock)
         }
         while open.count > Self.maxOpenDirectories, let oldest = open.min(by: { $0.value.used < $1.value.used }) {
-            close(oldest.value.descriptor)
             open[oldest.key] = nil
         }
         return parent
@@ -322,9 +365,11 @@ final class SysfsTree {
         for attempt in 0..<2 {
             let (directory, name) = Self.splitLast(real)
             guard let parent = try self.directory(directory, for: relative) else { return nil }
-            let descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            let (descriptor, code) = parent.use { parent in
+                let descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+                return (descriptor, descriptor >= 0 ? 0 : errno)
+            }
             if descriptor >= 0 { return descriptor }
-            let code = errno
             if code == ENOENT || code == ENOTDIR { return nil }
             guard code == ELOOP else { throw failure(relative, code) }
             // The last component is a link: resolve it within the root, then open what it names.
@@ -342,9 +387,10 @@ final class SysfsTree {
         let (directory, name) = Self.splitLast(real)
         guard let parent = try self.directory(directory, for: relative) else { return nil }
         var info = stat()
-        if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 { return info }
-        if errno == ENOENT || errno == ENOTDIR { return nil }
-        throw failure(relative, errno)
+        let code = parent.use { parent in fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }
+        if code == 0 { return info }
+        if code == ENOENT || code == ENOTDIR { return nil }
+        throw failure(relative, code)
     }
 
     /// `fstatat` of the last component, for evidence shown as it is: what cannot be read reads as absent.
@@ -375,8 +421,11 @@ final class SysfsTree {
         var hops = 0
         let real = try realDirectory(relative, hops: &hops, asked: relative)
         guard let parent = try self.directory(real, for: relative) else { return [] }
-        let descriptor = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(relative, errno) }
+        let (descriptor, code) = parent.use { parent in
+            let descriptor = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            return (descriptor, descriptor >= 0 ? 0 : errno)
+        }
+        guard descriptor >= 0 else { throw failure(relative, code) }
         guard let directory = fdopendir(descriptor) else {
             let code = errno
             close(descriptor)
@@ -401,33 +450,36 @@ final class SysfsTree {
         return try text(of: descriptor, relative)
     }
 
-    /// The text of an open file, trimmed, read into ``scratch`` (a file larger than it is read in
-    /// chunks, its first ``maxFileBytes`` kept). For a sysfs `attribute`, which the kernel gives
-    /// whole in the first read (a page at most), a read shorter than asked is its end.
+    /// The text of an open file, trimmed, read into a buffer of ``scratchBytes`` (a file larger
+    /// than it is read in chunks, its first ``maxFileBytes`` kept). For a sysfs `attribute`, which
+    /// the kernel gives whole in the first read (a page at most), a read shorter than asked is its end.
     func text(of descriptor: Int32, _ relative: String, attribute: Bool = false) throws(InventoryError) -> String {
-        var count = 0
-        while count < scratch.count {
-            let read = Glibc.read(descriptor, scratch.baseAddress! + count, scratch.count - count)
-            if read < 0 {
-                if errno == EINTR { continue }
-                throw failure(relative, errno)
-            }
-            count += read
-            if read == 0 || (attribute && count < scratch.count) {
-                // `X\n`, X printable at both ends, is X trimmed: drop the newline before decoding.
-                var end = count
-                if end > 1 && scratch[end - 1] == UInt8(ascii: "\n") && (0x21...0x7e).contains(scratch[end - 2]) {
-                    end -= 1
+        try withUnsafeTemporaryAllocation(byteCount: Self.scratchBytes, alignment: 16) {
+            scratch throws(InventoryError) in
+            var count = 0
+            while count < scratch.count {
+                let read = Glibc.read(descriptor, scratch.baseAddress! + count, scratch.count - count)
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    throw failure(relative, errno)
                 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<end]), as: UTF8.self).trimmed
+                count += read
+                if read == 0 || (attribute && count < scratch.count) {
+                    // `X\n`, X printable at both ends, is X trimmed: drop the newline before decoding.
+                    var end = count
+                    if end > 1 && scratch[end - 1] == UInt8(ascii: "\n") && (0x21...0x7e).contains(scratch[end - 2]) {
+                        end -= 1
+                    }
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: scratch[0..<end]), as: UTF8.self).trimmed
+                }
             }
+            var bytes = Array(scratch)
+            _ = try read(descriptor, relative, chunk: 4096) { chunk throws(InventoryError) in
+                bytes.append(contentsOf: chunk.prefix(Self.maxFileBytes - bytes.count))
+                return bytes.count < Self.maxFileBytes
+            }
+            return String(decoding: bytes, as: UTF8.self).trimmed
         }
-        var bytes = Array(scratch)
-        _ = try read(descriptor, relative, chunk: 4096) { chunk throws(InventoryError) in
-            bytes.append(contentsOf: chunk.prefix(Self.maxFileBytes - bytes.count))
-            return bytes.count < Self.maxFileBytes
-        }
-        return String(decoding: bytes, as: UTF8.self).trimmed
     }
 
     /// A file's first `limit` bytes; `nil` when it does not exist.
@@ -493,5 +545,21 @@ final class SysfsTree {
     func hexNumber(_ relative: String) throws(InventoryError) -> UInt32? {
         guard let text = try text(relative) else { return nil }
         return PCIAddress.parseNumber(text.hasPrefix("0x") ? text : "0x" + text)
+    }
+}
+
+/// A directory descriptor a ``SysfsTree`` keeps open: closed when neither the tree nor a reader
+/// holds it any longer, so a reader's descriptor is never closed (and its number never reused)
+/// under it.
+final class KeptDirectory: Sendable {
+    let descriptor: Int32
+
+    init(_ descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close(descriptor) }
+
+    /// Runs `body` with the descriptor, kept open until it returns.
+    func use<Result, Failure: Error>(_ body: (Int32) throws(Failure) -> Result) throws(Failure) -> Result {
+        try withExtendedLifetime(self) { () throws(Failure) in try body(descriptor) }
     }
 }
