@@ -97,14 +97,41 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// `0000:01:00.0`, the kernel's and lspci's form.
     public var description: String {
-        hex(domain, width: 4) + ":" + hex(UInt32(bus), width: 2) + ":" + hex(UInt32(slot), width: 2) + "."
-            + hex(UInt32(function), width: 1)
+        written(prefix: "", separators: (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: ".")))
     }
 
     /// The libvirt node-device name, `pci_0000_01_00_0`.
     public var nodeDeviceName: String {
-        "pci_" + hex(domain, width: 4) + "_" + hex(UInt32(bus), width: 2) + "_" + hex(UInt32(slot), width: 2) + "_"
-            + hex(UInt32(function), width: 1)
+        written(prefix: "pci_", separators: (UInt8(ascii: "_"), UInt8(ascii: "_"), UInt8(ascii: "_")))
+    }
+
+    /// `prefix`, then the domain (at least 4 digits), bus (2), slot (2) and function (1) in lower-case
+    /// hexadecimal with `separators` between them, written in one pass (as ``hex(_:width:)`` pads).
+    private func written(prefix: StaticString, separators: (UInt8, UInt8, UInt8)) -> String {
+        let domainDigits = max(4, (UInt32.bitWidth - domain.leadingZeroBitCount + 3) / 4)
+        let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        return String(unsafeUninitializedCapacity: prefixBytes.count + domainDigits + 8) { buffer in
+            var index = 0
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            func put(_ value: UInt32, digits: Int) {
+                for digit in (0..<digits).reversed() {
+                    let nibble = UInt8(truncatingIfNeeded: value >> UInt32(4 * digit)) & 0xf
+                    put(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+                }
+            }
+            for byte in prefixBytes { put(byte) }
+            put(domain, digits: domainDigits)
+            put(separators.0)
+            put(UInt32(bus), digits: 2)
+            put(separators.1)
+            put(UInt32(slot), digits: 2)
+            put(separators.2)
+            put(UInt32(function), digits: 1)
+            return index
+        }
     }
 
     /// The canonical attributes, in libvirt's order.

@@ -63,12 +63,12 @@ extension SysfsReader {
         // Each entry and directory is read on any thread; what was read is taken in the order of a
         // read one device after another: every entry's name and link, then each directory.
         let reads = SysfsPCIDevice.read(try bus.list(), in: bus, askingLast: askingLast, tree: tree)
-        var entries: [(address: PCIAddress, path: String, read: SysfsPCIDevice)] = []
+        var entries: [(address: PCIAddress, path: String, read: Int)] = []
         entries.reserveCapacity(reads.count)
-        for read in reads {
+        for (index, read) in reads.enumerated() {
             if let failure = read.entryFailure { throw failure }
             guard let address = read.address else { continue }
-            entries.append((address, read.path, read))
+            entries.append((address, read.path, index))
         }
         // Parents first, so that every device finds its bridge.
         entries.sort { $0.path.count < $1.path.count }
@@ -76,7 +76,7 @@ extension SysfsReader {
         // `virtfnN` links, resolved once every device directory is open (and so known for what it is).
         var virtfns: [(device: Int, index: Int, target: String, directory: String, link: String)] = []
         for entry in entries {
-            let read = entry.read
+            let read = reads[entry.read]
             if read.isLink { return false }
             // The group's members are listed when its link was read, before what was read after it.
             if let group = read.iommuGroup, groups[group] == nil {
@@ -98,9 +98,11 @@ extension SysfsReader {
             details.numaNode = read.numaNode
             details.totalVFs = read.totalVFs
             details.physicalFunction = read.physicalFunction
-            let base = "sys/bus/pci/devices/" + entry.address.description
-            for link in read.virtfns {
-                virtfns.append((devices.count, link.index, link.target, entry.path, base + "/" + link.name))
+            if !read.virtfns.isEmpty {
+                let base = "sys/bus/pci/devices/" + entry.address.description
+                for link in read.virtfns {
+                    virtfns.append((devices.count, link.index, link.target, entry.path, base + "/" + link.name))
+                }
             }
             let name = entry.address.nodeDeviceName
             var host = HostDevice(
@@ -110,10 +112,18 @@ extension SysfsReader {
             devices.append(host)
             namesByPath[entry.path] = name
         }
+        // Resolved on any thread, taken in order: the first error is that of the first link.
+        let (tree, links) = (tree, virtfns)
+        let addresses = SysfsThreads.map(count: links.count) { index in
+            let link = links[index]
+            return Result { () throws(InventoryError) in
+                let name = try tree.linkName(target: link.target, in: link.directory, asked: link.link)
+                return try Self.pciAddress(name, in: link.link, tree: tree)
+            }
+        }
         var functions: [Int: [(Int, PCIAddress)]] = [:]
-        for link in virtfns {
-            let name = try tree.linkName(target: link.target, in: link.directory, asked: link.link)
-            functions[link.device, default: []].append((link.index, try pciAddress(name, in: link.link)))
+        for (link, address) in zip(links, addresses) {
+            functions[link.device, default: []].append((link.index, try address.get()))
         }
         for (device, virtualFunctions) in functions {
             devices[device].pci?.virtualFunctions = virtualFunctions.sorted { $0.0 < $1.0 }.map(\.1)

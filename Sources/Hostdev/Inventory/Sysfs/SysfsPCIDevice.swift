@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// What one PCI device's entry in `sys/bus/pci/devices` and its directory hold, as
 /// ``SysfsReader/readPCI()`` takes them: read on any thread, its links' names resolved within the
 /// tree, up to the first error, which is kept to be reported where a read one device after
@@ -39,13 +36,13 @@ struct SysfsPCIDevice: Sendable {
         -> [SysfsPCIDevice]
     {
         let listed = ListedDirectory(directory: bus)
-        let reads = Mutex([SysfsPCIDevice](repeating: SysfsPCIDevice(), count: names.count))
-        DispatchQueue.concurrentPerform(iterations: names.count) { index in
-            var read = SysfsPCIDevice()
-            read.read(names[index], in: listed.directory, askingLast: askingLast, tree: tree)
-            reads.withLock { $0[index] = read }
+        return withExtendedLifetime(bus) {
+            SysfsThreads.map(count: names.count) { index in
+                var read = SysfsPCIDevice()
+                read.read(names[index], in: listed.directory, askingLast: askingLast, tree: tree)
+                return read
+            }
         }
-        return withExtendedLifetime(bus) { reads.withLock { $0 } }
     }
 
     /// Reads the entry `name` of `bus`, then, when it could be taken, the directory it leads to.
