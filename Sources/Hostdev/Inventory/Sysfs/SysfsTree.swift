@@ -38,7 +38,8 @@ final class SysfsTree: @unchecked Sendable {
     static let entryBufferBytes = 32768
     /// Link targets of directories by real path (`nil`: not a link), each read once.
     private var links: [String: String?] = [:]
-    /// Guards every cache and kept descriptor; recursive, as resolving calls itself.
+    /// Guards every cache and the kept directories, held only to look up and to remember;
+    /// recursive, so a step that resolves while holding it cannot wait on itself.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     init(root: String) {
@@ -180,15 +181,11 @@ final class SysfsTree: @unchecked Sendable {
     }
 
     /// The real path of a directory, every link in it followed; remembered.
+    ///
+    /// The lock is held only to look up and to remember, so another thread is not kept waiting
+    /// while this one reads links; two threads may resolve the same path, to the same real path.
     func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
-        try locked { () throws(InventoryError) in try unlockedRealDirectory(directory, hops: &hops, asked: asked) }
-    }
-
-    /// ``realDirectory(_:hops:asked:)``, the lock held.
-    private func unlockedRealDirectory(_ directory: String, hops: inout Int, asked: String)
-        throws(InventoryError) -> String
-    {
-        if let known = realDirectories[directory] { return known }
+        if let known = locked({ realDirectories[directory] }) { return known }
         let real: String
         if directory.utf8.first == UInt8(ascii: "/") {
             var trimmed = Substring(directory)
@@ -197,7 +194,7 @@ final class SysfsTree: @unchecked Sendable {
         } else {
             real = try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
         }
-        realDirectories[directory] = real
+        locked { realDirectories[directory] = real }
         return real
     }
 
@@ -213,16 +210,14 @@ final class SysfsTree: @unchecked Sendable {
     /// link or does not exist. Remembered for the directories of paths (`remember`), which the kernel
     /// never re-points; read afresh for a last component (`driver` changes when a device is bound).
     private func linkTarget(_ real: String, remember: Bool = false) throws(InventoryError) -> String? {
-        try locked { () throws(InventoryError) in
-            if let known = links[real] { return known }
-            let (directory, name) = Self.splitLast(real)
-            var target: String?
-            if let parent = try self.directory(directory, for: real) {
-                target = parent.use { descriptor in linkTarget(in: descriptor, name) }
-            }
-            if remember { links[real] = .some(target) }
-            return target
+        if let known = locked({ links[real] }) { return known }
+        let (directory, name) = Self.splitLast(real)
+        var target: String?
+        if let parent = try self.directory(directory, for: real) {
+            target = parent.use { descriptor in linkTarget(in: descriptor, name) }
         }
+        if remember { locked { links[real] = .some(target) } }
+        return target
     }
 
     /// The target of the link `name` in an open directory; `nil` when it is not a link or does not exist.
@@ -242,23 +237,16 @@ final class SysfsTree: @unchecked Sendable {
     func resolve(target: String, in directory: String, asked: @autoclosure () -> String) throws(InventoryError)
         -> String
     {
-        try locked { () throws(InventoryError) in try unlockedResolve(target: target, in: directory, asked: asked()) }
-    }
-
-    /// ``resolve(target:in:asked:)``, the lock held.
-    private func unlockedResolve(target: String, in directory: String, asked: @autoclosure () -> String)
-        throws(InventoryError) -> String
-    {
         let absolute = target.utf8.first == UInt8(ascii: "/")
         let key =
             absolute ? TargetKey(base: "/", rest: target[...]) : try TargetKey(climb(directory, target, asked: asked()))
         // What every link, directory and last component on the way resolves to is remembered, so
         // the result is too (the same `iommu_group` or `driver` for many devices).
-        if let known = resolvedTargets[key] { return known }
+        if let known = locked({ resolvedTargets[key] }) { return known }
         let path = absolute ? target : key.base.isEmpty ? String(key.rest) : key.base + "/" + key.rest
         var hops = 1
         let real = try resolve(path, following: true, hops: &hops, asked: asked(), remember: true)
-        resolvedTargets[key] = real
+        locked { resolvedTargets[key] = real }
         return real
     }
 
