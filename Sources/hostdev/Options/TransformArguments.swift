@@ -80,6 +80,10 @@ struct TransformArguments: ParsableArguments {
     func run(virtType: String = "kvm", readDomain: (String) throws -> [UInt8] = readDomainFile) throws
         -> TransformResult
     {
+        // The schema check's grammar compiles on another thread while the inputs are read; its
+        // errors are reported where they were before.
+        let schemaCheck = noSchema ? nil : Result { try makeSchemaCheck() }
+        if case .success(let check)? = schemaCheck { check.compileRecentGrammarInBackground() }
         let request = try readRequest()
         let inventory = !request.needsHost && host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let bytes: [UInt8]?
@@ -94,15 +98,11 @@ struct TransformArguments: ParsableArguments {
         } else {
             bytes = nil
         }
-        var schema: DomainSchemaCheck?
-        if !noSchema {
-            do {
-                schema = try DomainSchemaCheck(
-                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt,
-                    cache: grammarCache)
-            } catch {
-                throw CommandFailure.usage("\(error)")
-            }
+        let schema: DomainSchemaCheck?
+        do {
+            schema = try schemaCheck?.get()
+        } catch {
+            throw CommandFailure.usage("\(error)")
         }
         let result: TransformResult
         do throws(TransformError) {
@@ -123,6 +123,12 @@ struct TransformArguments: ParsableArguments {
             throw CommandFailure.refused("refused: \(count) problem\(count == 1 ? "" : "s"); nothing was written")
         }
         return result
+    }
+
+    private func makeSchemaCheck() throws -> DomainSchemaCheck {
+        try DomainSchemaCheck(
+            directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt,
+            cache: grammarCache)
     }
 
     /// The user's cache of reduced grammars (see ``ReducedGrammarCache/user(environment:)``).
