@@ -40,7 +40,8 @@ struct TransformArguments: ParsableArguments {
             "Check the whole input and result against the whole domain.rng (by default, the elements written).",
             discussion:
                 "The default check keeps the grammar it reduces domain.rng to in $XDG_CACHE_HOME/hostdev (or "
-                + "~/.cache/hostdev), valid while the schema files are unchanged; HOSTDEV_NO_CACHE=1 turns that off."))
+                + "~/.cache/hostdev), valid while the schema files are unchanged, and compiles the one used last "
+                + "on a second thread while the inputs are read; HOSTDEV_NO_CACHE=1 turns that off."))
     var fullSchema = false
 
     @Flag(
