@@ -31,23 +31,24 @@ final class BackgroundWork<Value: Sendable>: Sendable {
 
     /// The work's value: waits for its thread, or does the work now when it had none.
     func value() -> Value {
-        thread.withLock { handle in
-            if let running = handle {
-                pthread_join(running, nil)
-                handle = nil
-            }
-        }
+        wait()
         if let value = result.value.withLock({ $0 }) { return value }
         let value = work()
         result.value.withLock { $0 = value }
         return value
     }
 
-    deinit {
+    /// Waits for the thread, when there is one (without doing the work when there is none).
+    func wait() {
         thread.withLock { handle in
-            if let running = handle { pthread_join(running, nil) }
+            if let running = handle {
+                pthread_join(running, nil)
+                handle = nil
+            }
         }
     }
+
+    deinit { wait() }
 }
 
 /// Where a thread leaves its value.

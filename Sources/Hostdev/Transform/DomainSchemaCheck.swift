@@ -114,6 +114,12 @@ public final class DomainSchemaCheck: Sendable {
         }
     }
 
+    /// Waits until the compilation ``compileRecentGrammarInBackground()`` started is done (a check
+    /// that used its grammar has waited already); without one, returns at once.
+    public func waitForBackgroundWork() {
+        ahead.withLock { $0?.work }?.compiling.wait()
+    }
+
     /// Before the edit: in the whole scope, checks the input. Returns the findings and whether the
     /// result is to be checked.
     public func checkInput(_ document: XMLDocument) -> (findings: [Diagnostic], checkResult: Bool) {

@@ -114,6 +114,11 @@ struct TransformArguments: ParsableArguments {
             throw CommandFailure.usage(
                 error == .needsHost ? FixItText.command(for: .chooseHostSource, host: nil) : error.description)
         }
+        if let schema {
+            schema.waitForBackgroundWork()
+            ProcessLifetime.keep(schema)
+        }
+        if let inventory { ProcessLifetime.keep(inventory) }
         if report == .json {
             printError(result.report.json())
         } else {
