@@ -54,6 +54,12 @@ let package = Package(
         .executableTarget(name: "HostdevFuzz", dependencies: ["Hostdev", "LibXML", "CFuzzSupport"]),
         // The library transform's throughput, for Benchmarks/run.sh.
         .executableTarget(name: "hostdev-throughput", dependencies: ["Hostdev", "LibXML"], path: "Benchmarks/Throughput"),
+        // A swift-argument-parser command that parses transform's arguments and does nothing: the
+        // floor of every process, for Benchmarks/goals.sh.
+        .executableTarget(
+            name: "hostdev-parser-floor",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ParserFloor"),
         // The schema check of the elements written against the whole-domain check, for Conformance/schema-check.sh.
         .executableTarget(
             name: "hostdev-schema-conformance", dependencies: ["Hostdev", "LibXML"], path: "Conformance/SchemaCheck"),

@@ -8,6 +8,9 @@
 #   list --snapshot, 1000-device host (generate-host.py)              vs xmllint --noout of the same file
 #   list --sysfs, the same host as a sysfs tree                       vs list --snapshot of it
 #
+# Also the floor of every hostdev process (Benchmarks/ParserFloor: transform's arguments parsed by
+# swift-argument-parser in a binary linked as hostdev is, and nothing done) beside xmllint --format.
+#
 #   Benchmarks/goals.sh [RUNS]   (default 40 runs per command, after 5 warm-ups)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,9 @@ command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 command -v virt-xml >/dev/null || apt-get install -y -qq virtinst >/dev/null
 command -v xmllint >/dev/null || apt-get install -y -qq libxml2-utils >/dev/null
 make --no-print-directory release >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product hostdev-parser-floor >/dev/null
 hostdev=$PWD/.build-release/release/hostdev
+floor=$PWD/.build-release/release/hostdev-parser-floor
 host=$PWD/Samples/hosts/sample-host.xml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -35,6 +40,7 @@ hyperfine -N -w 5 -r "$runs" --export-json "$work/a.json" \
     -n "transform --full-schema" "$transform --full-schema" \
     -n "transform, nothing cached" "env HOSTDEV_NO_CACHE=1 $transform" \
     -n "xmllint --format" "xmllint --format $work/domain.xml" \
+    -n "parser floor" "$floor transform $work/domain.xml --vm-create $work/gpu.json --snapshot $host --no-schema" \
     -n "list --snapshot (1000 devices)" "$hostdev list --snapshot $work/host1000/host.xml --format json" \
     -n "xmllint --noout (1000 devices)" "xmllint --noout $work/host1000/host.xml" \
     -n "list --sysfs (1000 devices)" "$hostdev list --sysfs $work/host1000/root --format json" >/dev/null
@@ -63,6 +69,11 @@ for work, ours, reference, ratio, unit, goal, holds in rows:
     print(f"{work:32} {m[ours]*1000:7.1f}ms  {reference[:28]:28} {m[reference]*1000:7.1f}ms {ratio:8.1f}{unit:<4} {goal:>14}  {'yes' if holds(ratio) else 'NO'}")
 print()
 print("also measured in the same run:")
+floor, xf = m["parser floor"], m["xmllint --format"]
+print(f"  {'parser floor':30} {floor*1000:7.1f}ms  (Benchmarks/ParserFloor: transform's arguments parsed by "
+      f"swift-argument-parser, nothing done; {floor / xf:.1f}x xmllint --format, so the --no-schema goal "
+      f"leaves {(2 * xf - floor)*1000:.1f}ms for the work, which takes "
+      f"{(m['transform --no-schema'] - floor)*1000:.1f}ms)")
 for name in ["transform --full-schema", "transform, nothing cached"]:
     print(f"  {name:30} {m[name]*1000:7.1f}ms  ({virt_xml / m[name]:.1f}x faster than virt-xml; "
           f"{(m[name] - m['transform (schema check on)'])*1000:.1f}ms more than the default)")

@@ -44,6 +44,16 @@ public final class DomainSchemaCheck: Sendable {
     /// Reduced grammars compiled so far, by start defines and element names (a library caller
     /// transforming many domains compiles each shape once).
     private let compiled = Mutex<[String: RelaxNGSchema]>([:])
+    /// The grammar guessed and compiled ahead (``compileRecentGrammarInBackground()``); `nil` when
+    /// the caller did not ask for that.
+    private let ahead = Mutex<Guess?>(nil)
+
+    /// The key of the grammar noted as used last, and the compilation on another thread of the
+    /// grammar it named when the guess was made.
+    private struct Guess: Sendable {
+        var noted: String?
+        let work: (key: String, compiling: BackgroundWork<RelaxNGSchema?>)?
+    }
 
     /// Elements `<devices>` may hold any number of, in any order, each valid on its own.
     static let repeatableDevices: Set<String> = ["hostdev", "interface"]
@@ -86,6 +96,28 @@ public final class DomainSchemaCheck: Sendable {
         reduced = Mutex(nil)
         cache = nil
         full = Mutex(schema)
+    }
+
+    /// Starts compiling, on another thread, the reduced grammar the cache noted as the one used last
+    /// for this schema, while the caller goes on reading its inputs. A check that needs that grammar
+    /// then waits at most for the rest of its compilation; a check that needs another one compiles
+    /// its own, as without this call, and notes it as the one to compile ahead next time. Does
+    /// nothing without a cache or in the whole scope; call it once, before the first check.
+    public func compileRecentGrammarInBackground() {
+        guard scope == .edits, let cache else { return }
+        let key = cache.recentKey(schema: path)
+        let work = key.map { key in
+            (key, BackgroundWork { [path] in Self.compiledGrammar(cache.load(schema: path, key: key), name: path) })
+        }
+        ahead.withLock { guess in
+            if guess == nil { guess = Guess(noted: key, work: work) }
+        }
+    }
+
+    /// Waits until the compilation ``compileRecentGrammarInBackground()`` started is done (a check
+    /// that used its grammar has waited already); without one, returns at once.
+    public func waitForBackgroundWork() {
+        ahead.withLock { $0?.work }?.compiling.wait()
     }
 
     /// Before the edit: in the whole scope, checks the input. Returns the findings and whether the
@@ -171,22 +203,46 @@ public final class DomainSchemaCheck: Sendable {
     private func reducedSchema(start: [String], elementNames: Set<String>) throws(XMLError) -> RelaxNGSchema? {
         let key = start.joined(separator: " ") + "|" + elementNames.sorted().joined(separator: " ")
         if let schema = compiled.withLock({ $0[key] }) { return schema }
-        var schema = cachedSchema(key: key)
+        var schema = compiledAhead(key: key)
+        if schema == nil { schema = Self.compiledGrammar(cache?.load(schema: path, key: key), name: path) }
         if schema == nil { schema = try writtenSchema(start: start, elementNames: elementNames, key: key) }
         guard let schema else { return nil }
         compiled.withLock { cache in
             if cache.count >= 64 { cache.removeAll() }
             cache[key] = schema
         }
+        noteRecent(key)
         return schema
     }
 
-    /// The stored grammar for `key`, compiled; `nil` when there is none that is current and
-    /// compiles (a grammar is stored only after its start defines were checked).
-    private func cachedSchema(key: String) -> RelaxNGSchema? {
-        guard let cache, let text = cache.load(schema: path, key: key) else { return nil }
+    /// The grammar compiled ahead, when it was guessed right (waiting for its thread to finish).
+    private func compiledAhead(key: String) -> RelaxNGSchema? {
+        guard let work = ahead.withLock({ $0?.work }), work.key == key else { return nil }
+        let schema = work.compiling.value()
+        if schema != nil { usedGrammarCompiledAhead.withLock { $0 = true } }
+        return schema
+    }
+
+    /// Whether a check used the grammar compiled ahead.
+    let usedGrammarCompiledAhead = Mutex(false)
+
+    /// Notes `key` as the grammar to compile ahead next time, when the caller compiles ahead and the
+    /// note names another.
+    private func noteRecent(_ key: String) {
+        let changed = ahead.withLock { guess in
+            guard guess != nil, guess?.noted != key else { return false }
+            guess?.noted = key
+            return true
+        }
+        if changed { cache?.remember(recent: key, schema: path) }
+    }
+
+    /// A stored grammar (of the schema at `name`), compiled; `nil` when there is none that is
+    /// current and compiles (a grammar is stored only after its start defines were checked).
+    private static func compiledGrammar(_ text: [UInt8]?, name: String) -> RelaxNGSchema? {
+        guard let text else { return nil }
         do throws(XMLError) {
-            return try RelaxNGSchema(grammar: text, name: path + " (reduced)")
+            return try RelaxNGSchema(grammar: text, name: name + " (reduced)")
         } catch {
             return nil
         }

@@ -57,11 +57,35 @@ public struct ReducedGrammarCache: Sendable {
     /// The stored grammar for `key` of the schema `schema`, when the entry is trusted and every
     /// file it was written from still has the identity it had; `nil` otherwise.
     public func load(schema: String, key: String) -> [UInt8]? {
+        guard let bytes = read(Self.entryName(schema: schema, key: key)) else { return nil }
+        return Self.grammar(in: bytes[...], schema: schema, key: key)
+    }
+
+    /// The key of the grammar last used for `schema` (as ``remember(recent:schema:)`` noted it): a
+    /// guess at the one the next check needs, to compile ahead. `nil` when none was noted.
+    public func recentKey(schema: String) -> String? {
+        guard let bytes = read(Self.recentName(schema: schema)) else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 4, lines[0] == Self.format, lines[1] == "schema " + schema, lines[2].hasPrefix("key "),
+            lines[3].isEmpty
+        else { return nil }
+        return String(lines[2].dropFirst("key ".count))
+    }
+
+    /// Notes `key` as the grammar last used for `schema`. Best effort, as ``store(_:schema:key:sources:)``.
+    public func remember(recent key: String, schema: String) {
+        guard !(schema + key).contains("\n") else { return }
+        write(
+            Array((Self.format + "\nschema " + schema + "\nkey " + key + "\n").utf8),
+            to: Self.recentName(schema: schema))
+    }
+
+    /// The bytes of the file `name` in the cache, when it and the directory are trusted and it is
+    /// read whole.
+    private func read(_ name: String) -> [UInt8]? {
         guard let directoryDescriptor = openDirectory() else { return nil }
         defer { close(directoryDescriptor) }
-        let descriptor = openat(
-            directoryDescriptor, Self.entryName(schema: schema, key: key),
-            O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        let descriptor = openat(directoryDescriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
@@ -76,7 +100,7 @@ public struct ReducedGrammarCache: Sendable {
         }
         // Written meanwhile (another run storing it): passed over.
         guard bytes.count == Int(info.st_size) else { return nil }
-        return Self.grammar(in: bytes[...], schema: schema, key: key)
+        return bytes
     }
 
     /// Stores `grammar` for `key` of `schema`, written from `sources`. Best effort: a cache that
@@ -84,17 +108,22 @@ public struct ReducedGrammarCache: Sendable {
     public func store(
         _ grammar: [UInt8], schema: String, key: String, sources: [(path: String, identity: FileIdentity)]
     ) {
-        guard !(schema + key).contains("\n"), sources.allSatisfy({ !$0.path.contains("\n") }), ensureDirectory()
-        else { return }
+        guard !(schema + key).contains("\n"), sources.allSatisfy({ !$0.path.contains("\n") }) else { return }
         var text = Self.format + "\nschema " + schema + "\nkey " + key + "\n"
         for source in sources { text += "file \(source.identity) \(source.path)\n" }
         text += "grammar \(grammar.count)\n"
-        let entry = directory + "/" + Self.entryName(schema: schema, key: key)
+        write(Array(text.utf8) + grammar, to: Self.entryName(schema: schema, key: key))
+    }
+
+    /// Replaces the file `name` in the cache atomically (mode 0600); best effort.
+    private func write(_ bytes: [UInt8], to name: String) {
+        guard ensureDirectory() else { return }
+        let path = directory + "/" + name
         do throws(AtomicFile.WriteError) {
             try TerminationSignals.held { () throws(AtomicFile.WriteError) in
-                let file = try TemporaryFile(beside: entry, mode: 0o600)
-                try file.write(Array(text.utf8) + grammar, for: entry)
-                try file.commit(over: entry)
+                let file = try TemporaryFile(beside: path, mode: 0o600)
+                try file.write(bytes, for: path)
+                try file.commit(over: path)
             }
         } catch {
             return
@@ -128,12 +157,18 @@ public struct ReducedGrammarCache: Sendable {
     /// The entry's file name: a hash of the format's name, the schema and the key (the entry repeats
     /// both, so two keys with one hash only replace each other; another build's entry is replaced).
     static func entryName(schema: String, key: String) -> String {
+        "grammar-" + hash(formatName + "\n" + schema + "\n" + key) + ".rng"
+    }
+
+    /// The file naming the key last used for a schema.
+    static func recentName(schema: String) -> String { "recent-" + hash(formatName + "\n" + schema) + ".key" }
+
+    /// FNV-1a of `text`, as 16 hexadecimal digits.
+    private static func hash(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (formatName + "\n" + schema + "\n" + key).utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)
-        return "grammar-" + String(repeating: "0", count: 16 - hex.count) + hex + ".rng"
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Whether a file or directory belongs to this user and nobody else can write it.

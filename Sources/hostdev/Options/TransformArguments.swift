@@ -40,7 +40,8 @@ struct TransformArguments: ParsableArguments {
             "Check the whole input and result against the whole domain.rng (by default, the elements written).",
             discussion:
                 "The default check keeps the grammar it reduces domain.rng to in $XDG_CACHE_HOME/hostdev (or "
-                + "~/.cache/hostdev), valid while the schema files are unchanged; HOSTDEV_NO_CACHE=1 turns that off."))
+                + "~/.cache/hostdev), valid while the schema files are unchanged, and compiles the one used last "
+                + "on a second thread while the inputs are read; HOSTDEV_NO_CACHE=1 turns that off."))
     var fullSchema = false
 
     @Flag(
@@ -80,6 +81,10 @@ struct TransformArguments: ParsableArguments {
     func run(virtType: String = "kvm", readDomain: (String) throws -> [UInt8] = readDomainFile) throws
         -> TransformResult
     {
+        // The schema check's grammar compiles on another thread while the inputs are read; its
+        // errors are reported where they were before.
+        let schemaCheck = noSchema ? nil : Result { try makeSchemaCheck() }
+        if case .success(let check)? = schemaCheck { check.compileRecentGrammarInBackground() }
         let request = try readRequest()
         let inventory = !request.needsHost && host.sourceOrDefault == nil ? nil : try host.loadInventory()
         let bytes: [UInt8]?
@@ -94,15 +99,11 @@ struct TransformArguments: ParsableArguments {
         } else {
             bytes = nil
         }
-        var schema: DomainSchemaCheck?
-        if !noSchema {
-            do {
-                schema = try DomainSchemaCheck(
-                    directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt,
-                    cache: grammarCache)
-            } catch {
-                throw CommandFailure.usage("\(error)")
-            }
+        let schema: DomainSchemaCheck?
+        do {
+            schema = try schemaCheck?.get()
+        } catch {
+            throw CommandFailure.usage("\(error)")
         }
         let result: TransformResult
         do throws(TransformError) {
@@ -113,6 +114,11 @@ struct TransformArguments: ParsableArguments {
             throw CommandFailure.usage(
                 error == .needsHost ? FixItText.command(for: .chooseHostSource, host: nil) : error.description)
         }
+        if let schema {
+            schema.waitForBackgroundWork()
+            ProcessLifetime.keep(schema)
+        }
+        if let inventory { ProcessLifetime.keep(inventory) }
         if report == .json {
             printError(result.report.json())
         } else {
@@ -123,6 +129,12 @@ struct TransformArguments: ParsableArguments {
             throw CommandFailure.refused("refused: \(count) problem\(count == 1 ? "" : "s"); nothing was written")
         }
         return result
+    }
+
+    private func makeSchemaCheck() throws -> DomainSchemaCheck {
+        try DomainSchemaCheck(
+            directory: schemas, scope: fullSchema ? .whole : .edits, inputIsLibvirtOutput: inputFromLibvirt,
+            cache: grammarCache)
     }
 
     /// The user's cache of reduced grammars (see ``ReducedGrammarCache/user(environment:)``).
