@@ -97,41 +97,14 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// `0000:01:00.0`, the kernel's and lspci's form.
     public var description: String {
-        written(prefix: "", separators: (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: ".")))
+        hex(domain, width: 4) + ":" + hex(UInt32(bus), width: 2) + ":" + hex(UInt32(slot), width: 2) + "."
+            + hex(UInt32(function), width: 1)
     }
 
     /// The libvirt node-device name, `pci_0000_01_00_0`.
     public var nodeDeviceName: String {
-        written(prefix: "pci_", separators: (UInt8(ascii: "_"), UInt8(ascii: "_"), UInt8(ascii: "_")))
-    }
-
-    /// `prefix`, then the domain (at least 4 digits), bus (2), slot (2) and function (1) in lower-case
-    /// hexadecimal with `separators` between them, written in one pass (as ``hex(_:width:)`` pads).
-    private func written(prefix: StaticString, separators: (UInt8, UInt8, UInt8)) -> String {
-        let domainDigits = max(4, (UInt32.bitWidth - domain.leadingZeroBitCount + 3) / 4)
-        let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        return String(unsafeUninitializedCapacity: prefixBytes.count + domainDigits + 8) { buffer in
-            var index = 0
-            func put(_ byte: UInt8) {
-                buffer[index] = byte
-                index += 1
-            }
-            func put(_ value: UInt32, digits: Int) {
-                for digit in (0..<digits).reversed() {
-                    let nibble = UInt8(truncatingIfNeeded: value >> UInt32(4 * digit)) & 0xf
-                    put(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
-                }
-            }
-            for byte in prefixBytes { put(byte) }
-            put(domain, digits: domainDigits)
-            put(separators.0)
-            put(UInt32(bus), digits: 2)
-            put(separators.1)
-            put(UInt32(slot), digits: 2)
-            put(separators.2)
-            put(UInt32(function), digits: 1)
-            return index
-        }
+        "pci_" + hex(domain, width: 4) + "_" + hex(UInt32(bus), width: 2) + "_" + hex(UInt32(slot), width: 2) + "_"
+            + hex(UInt32(function), width: 1)
     }
 
     /// The canonical attributes, in libvirt's order.
@@ -149,8 +122,16 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 /// Lower-case hexadecimal, zero-padded to `width` digits.
 func hex(_ value: UInt32, width: Int) -> String {
-    let digits = String(value, radix: 16)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    // Written in place (short results are stored inline in the String): addresses are written for
+    // every device of a listing.
+    let digits = max(width, 1, (UInt32.bitWidth - value.leadingZeroBitCount + 3) / 4)
+    return String(unsafeUninitializedCapacity: digits) { buffer in
+        for index in 0..<digits {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt32(4 * (digits - 1 - index))) & 0xf
+            buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        }
+        return digits
+    }
 }
 
 /// Why a PCI address or device name was refused.

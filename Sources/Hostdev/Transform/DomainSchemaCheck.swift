@@ -203,8 +203,7 @@ public final class DomainSchemaCheck: Sendable {
     private func reducedSchema(start: [String], elementNames: Set<String>) throws(XMLError) -> RelaxNGSchema? {
         let key = start.joined(separator: " ") + "|" + elementNames.sorted().joined(separator: " ")
         if let schema = compiled.withLock({ $0[key] }) { return schema }
-        var schema = compiledAhead(key: key)
-        if schema == nil { schema = Self.compiledGrammar(cache?.load(schema: path, key: key), name: path) }
+        var schema = storedSchema(key: key)
         if schema == nil { schema = try writtenSchema(start: start, elementNames: elementNames, key: key) }
         guard let schema else { return nil }
         compiled.withLock { cache in
@@ -215,12 +214,16 @@ public final class DomainSchemaCheck: Sendable {
         return schema
     }
 
-    /// The grammar compiled ahead, when it was guessed right (waiting for its thread to finish).
-    private func compiledAhead(key: String) -> RelaxNGSchema? {
-        guard let work = ahead.withLock({ $0?.work }), work.key == key else { return nil }
-        let schema = work.compiling.value()
-        if schema != nil { usedGrammarCompiledAhead.withLock { $0 = true } }
-        return schema
+    /// The stored grammar for `key`, compiled: by the thread that compiled it ahead when the guess
+    /// was right (waiting for it to finish; a stale entry is not read twice), else now. `nil` when
+    /// there is none that is current and compiles.
+    private func storedSchema(key: String) -> RelaxNGSchema? {
+        if let work = ahead.withLock({ $0?.work }), work.key == key {
+            let schema = work.compiling.value()
+            if schema != nil { usedGrammarCompiledAhead.withLock { $0 = true } }
+            return schema
+        }
+        return Self.compiledGrammar(cache?.load(schema: path, key: key), name: path)
     }
 
     /// Whether a check used the grammar compiled ahead.
