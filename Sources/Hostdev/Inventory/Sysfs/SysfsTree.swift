@@ -77,8 +77,10 @@ final class SysfsTree: @unchecked Sendable {
 
     // MARK: Resolving links
 
-    /// Real directories by the path they were asked for, each resolved once.
-    private var realDirectories: [String: String] = ["": ""]
+    /// Real directories by the path they were asked for, each resolved once, with the links
+    /// followed to resolve it: a path that uses a remembered directory counts those links again, so
+    /// whether it has too many does not depend on what was resolved before (or on another thread).
+    private var realDirectories: [String: (real: String, hops: Int)] = ["": ("", 0)]
 
     /// Splits at the last `/`: `("sys/bus", "pci")`, `("", "sys")`.
     static func splitLast(_ path: String) -> (directory: String, name: String) {
@@ -180,12 +182,20 @@ final class SysfsTree: @unchecked Sendable {
         return (real[..<end], target[target.utf8.index(target.startIndex, offsetBy: 3 * climbs)...])
     }
 
-    /// The real path of a directory, every link in it followed; remembered.
+    /// The real path of a directory, every link in it followed; remembered with the number of links
+    /// followed, which is added to `hops` whether it was remembered or not.
     ///
     /// The lock is held only to look up and to remember, so another thread is not kept waiting
     /// while this one reads links; two threads may resolve the same path, to the same real path.
     func realDirectory(_ directory: String, hops: inout Int, asked: String) throws(InventoryError) -> String {
-        if let known = locked({ realDirectories[directory] }) { return known }
+        if let known = locked({ realDirectories[directory] }) {
+            hops += known.hops
+            guard hops <= Self.maxHops else { throw loop(asked) }
+            return known.real
+        }
+        // Counted on from the links already followed, so that a directory whose resolution needs
+        // itself (`a` -> `a/b`) stops at the bound.
+        let before = hops
         let real: String
         if directory.utf8.first == UInt8(ascii: "/") {
             var trimmed = Substring(directory)
@@ -194,7 +204,7 @@ final class SysfsTree: @unchecked Sendable {
         } else {
             real = try resolve(directory, following: true, hops: &hops, asked: asked, remember: true)
         }
-        locked { realDirectories[directory] = real }
+        locked { realDirectories[directory] = (real, hops - before) }
         return real
     }
 
