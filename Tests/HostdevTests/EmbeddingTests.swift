@@ -1,9 +1,8 @@
 import Dispatch
 import Foundation
-import Hostdev
-import Synchronization
 import Testing
 
+@testable import Hostdev
 @testable import HostdevC
 
 /// libhostdev.so's calls in process: exit codes, reports as data, strict options, threads.
@@ -84,7 +83,7 @@ import Testing
         let expected = try #require(Self.transformThroughTheABI(includeGroup: true))
         let refused = try #require(Self.transformThroughTheABI(includeGroup: false))
         #expect(expected.code == 0 && refused.code == 1)
-        let answers = Mutex<[Int: (code: Int32, xml: String?, report: String)]>([:])
+        let answers = Locked<[Int: (code: Int32, xml: String?, report: String)]>([:])
         DispatchQueue.concurrentPerform(iterations: 16) { index in
             if let answer = Self.transformThroughTheABI(includeGroup: index % 2 == 0) {
                 answers.withLock { $0[index] = answer }

@@ -1,7 +1,7 @@
 import Foundation
-import Hostdev
-import Synchronization
 import Testing
+
+@testable import Hostdev
 
 /// The kernel's side of the attributes the hook writes, simulated over a fake tree: every write
 /// lands in the tree's plain file (so the test sees what was written where) and is logged; `unbind`
@@ -11,7 +11,7 @@ final class SimulatedKernel: SysfsAttributeWriter, @unchecked Sendable {
     let tree: FakeSysfs
     let files: SysfsAttributeFiles
     let hostDrivers: [String: String]
-    private let log = Mutex<[String]>([])
+    private let log = Locked<[String]>([])
 
     init(tree: FakeSysfs, hostDrivers: [String: String]) {
         self.tree = tree

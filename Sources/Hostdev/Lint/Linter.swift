@@ -39,7 +39,7 @@ public struct Linter: Sendable {
 
     /// Lints files (see ``files(in:)``) and returns every finding.
     public func lint(files: [String]) -> LintReport {
-        let results = Mutex([FileResult?](repeating: nil, count: files.count))
+        let results = Locked([FileResult?](repeating: nil, count: files.count))
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let result = lint(file: files[index])

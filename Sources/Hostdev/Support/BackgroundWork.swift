@@ -1,5 +1,4 @@
 internal import CXattr
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -10,16 +9,15 @@ import Synchronization
 /// thread that asks: it is never lost.
 final class BackgroundWork<Value: Sendable>: Sendable {
     private let work: @Sendable () -> Value
-    private let thread: Mutex<pthread_t?>
-    private let result = ResultSlot<Value>()
+    private let thread = Locked<pthread_t?>(nil)
+    private let result = Locked<Value?>(nil)
 
     /// Starts `work` on a new thread.
     init(_ work: @escaping @Sendable () -> Value) {
         self.work = work
-        thread = Mutex(nil)
         let run = ThreadBody { [result] in
             let value = work()
-            result.value.withLock { $0 = value }
+            result.withLock { $0 = value }
         }
         let context = Unmanaged.passRetained(run).toOpaque()
         var handle = pthread_t()
@@ -39,9 +37,9 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     /// The work's value: waits for its thread, or does the work now when it had none.
     func value() -> Value {
         wait()
-        if let value = result.value.withLock({ $0 }) { return value }
+        if let value = result.withLock({ $0 }) { return value }
         let value = work()
-        result.value.withLock { $0 = value }
+        result.withLock { $0 = value }
         return value
     }
 
@@ -72,11 +70,6 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     }
 
     deinit { wait() }
-}
-
-/// Where a thread leaves its value.
-private final class ResultSlot<Value: Sendable>: Sendable {
-    let value = Mutex<Value?>(nil)
 }
 
 /// The closure a started thread runs (a C thread entry cannot capture it).

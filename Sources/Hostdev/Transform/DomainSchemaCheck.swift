@@ -1,5 +1,4 @@
 import LibXML
-import Synchronization
 
 /// How the transform checks its work against libvirt's domain schema (`domain.rng` and the files it
 /// includes, read from the installed schema directory at run time).
@@ -38,15 +37,15 @@ public final class DomainSchemaCheck: Sendable {
     private let path: String
     /// The index of the schema's defines; in the edits scope, read at once without a cache and on
     /// first need with one.
-    private let reduced: Mutex<Result<RelaxNGReducedGrammar, XMLError>?>
+    private let reduced: Locked<Result<RelaxNGReducedGrammar, XMLError>?>
     private let cache: ReducedGrammarCache?
-    private let full: Mutex<RelaxNGSchema?>
+    private let full: Locked<RelaxNGSchema?>
     /// Reduced grammars compiled so far, by start defines and element names (a library caller
     /// transforming many domains compiles each shape once).
-    private let compiled = Mutex<[String: RelaxNGSchema]>([:])
+    private let compiled = Locked<[String: RelaxNGSchema]>([:])
     /// The grammar guessed and compiled ahead (``compileRecentGrammarInBackground()``); `nil` when
     /// the caller did not ask for that.
-    private let ahead = Mutex<Guess?>(nil)
+    private let ahead = Locked<Guess?>(nil)
 
     /// The key of the grammar noted as used last, and the compilation on another thread of the
     /// grammar it named when the guess was made.
@@ -73,18 +72,18 @@ public final class DomainSchemaCheck: Sendable {
         path = directory + "/domain.rng"
         switch scope {
         case .whole:
-            reduced = Mutex(nil)
+            reduced = Locked(nil)
             self.cache = nil
-            full = Mutex(try RelaxNGSchema(contentsOf: path))
+            full = Locked(try RelaxNGSchema(contentsOf: path))
         case .edits:
             self.cache = cache
             if cache == nil {
-                reduced = Mutex(.success(try RelaxNGReducedGrammar(contentsOf: path)))
+                reduced = Locked(.success(try RelaxNGReducedGrammar(contentsOf: path)))
             } else {
                 _ = try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: 16 << 20))
-                reduced = Mutex(nil)
+                reduced = Locked(nil)
             }
-            full = Mutex(nil)
+            full = Locked(nil)
         }
     }
 
@@ -93,9 +92,9 @@ public final class DomainSchemaCheck: Sendable {
         scope = .whole
         self.inputIsLibvirtOutput = inputIsLibvirtOutput
         path = schema.path
-        reduced = Mutex(nil)
+        reduced = Locked(nil)
         cache = nil
-        full = Mutex(schema)
+        full = Locked(schema)
     }
 
     /// Starts compiling, on another thread, the reduced grammar the cache noted as the one used last
@@ -227,7 +226,7 @@ public final class DomainSchemaCheck: Sendable {
     }
 
     /// Whether a check used the grammar compiled ahead.
-    let usedGrammarCompiledAhead = Mutex(false)
+    let usedGrammarCompiledAhead = Locked(false)
 
     /// Notes `key` as the grammar to compile ahead next time, when the caller compiles ahead and the
     /// note names another.

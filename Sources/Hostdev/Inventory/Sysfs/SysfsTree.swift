@@ -40,7 +40,7 @@ final class SysfsTree: @unchecked Sendable {
     private var links: [String: String?] = [:]
     /// Guards every cache and the kept directories, held only to look up and to remember;
     /// recursive, so a step that resolves while holding it cannot wait on itself.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = Lock(recursive: true)
 
     init(root: String) {
         var trimmed = root
@@ -48,24 +48,11 @@ final class SysfsTree: @unchecked Sendable {
         self.root = trimmed == "/" ? "" : trimmed
         let rootDescriptor = Glibc.open(trimmed, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         rootDirectory = rootDescriptor >= 0 ? KeptDirectory(rootDescriptor) : nil
-        mutex = .allocate(capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
-        pthread_mutex_init(mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Runs `body` holding the tree's lock (taken again by the same thread without waiting).
     func locked<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+        try lock.withLock(body)
     }
 
     /// The path as seen from outside, for messages.
