@@ -43,11 +43,11 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     /// The sample host, built in memory so the harness needs no file.
-    nonisolated(unsafe) private static let host: HostInventory = {
+    private static let host: HostInventory = {
         func pci(_ name: String, _ group: Int, _ members: [String], classCode: UInt32 = 0x030000, driver: String?)
             -> HostDevice
         {
-            let address = try! DeviceName(name).pciAddress!
+            let address = (try! DeviceName(name)).pciAddress!
             return HostDevice(
                 name: name, parent: "computer", capability: "pci", driver: driver,
                 pci: PCIDetails(
@@ -63,7 +63,7 @@ enum FuzzTarget: String, CaseIterable {
             ], domains: [], origin: "fuzz host")
     }()
 
-    nonisolated(unsafe) private static let request = try! VMCreateRequest.decode(
+    private static let request = try! VMCreateRequest.decode(
         Array(#"[{"type":"hostdev","device":"pci_0000_01_00_0"},{"type":"hostdev","device":"pci_0000_01_00_1"}]"#.utf8))
 
     private static func transform(_ bytes: [UInt8]) {
