@@ -35,17 +35,25 @@ public final class DomainSchemaCheck: Sendable {
     /// which libvirt validated when it stored it: the input is then never checked.
     public let inputIsLibvirtOutput: Bool
     private let path: String
-    /// The index of the schema's defines; in the edits scope, read at once without a cache and on
-    /// first need with one.
-    private let reduced: Locked<Result<RelaxNGReducedGrammar, XMLError>?>
     private let cache: ReducedGrammarCache?
-    private let full: Locked<RelaxNGSchema?>
-    /// Reduced grammars compiled so far, by start defines and element names (a library caller
-    /// transforming many domains compiles each shape once).
-    private let compiled = Locked<[String: RelaxNGSchema]>([:])
-    /// The grammar guessed and compiled ahead (``compileRecentGrammarInBackground()``); `nil` when
-    /// the caller did not ask for that.
-    private let ahead = Locked<Guess?>(nil)
+    /// What the check has read, compiled and guessed so far, behind one lock.
+    private let state: Locked<State>
+
+    private struct State: Sendable {
+        /// The index of the schema's defines; in the edits scope, read at once without a cache and
+        /// on first need with one.
+        var reduced: Result<RelaxNGReducedGrammar, XMLError>?
+        /// The whole `domain.rng`, compiled.
+        var full: RelaxNGSchema?
+        /// Reduced grammars compiled so far, by start defines and element names (a library caller
+        /// transforming many domains compiles each shape once).
+        var compiled: [String: RelaxNGSchema] = [:]
+        /// The grammar guessed and compiled ahead (``compileRecentGrammarInBackground()``); `nil`
+        /// when the caller did not ask for that.
+        var ahead: Guess?
+        /// Whether a check used the grammar compiled ahead.
+        var usedGrammarCompiledAhead = false
+    }
 
     /// The key of the grammar noted as used last, and the compilation on another thread of the
     /// grammar it named when the guess was made.
@@ -72,18 +80,16 @@ public final class DomainSchemaCheck: Sendable {
         path = directory + "/domain.rng"
         switch scope {
         case .whole:
-            reduced = Locked(nil)
             self.cache = nil
-            full = Locked(try RelaxNGSchema(contentsOf: path))
+            state = Locked(State(full: try RelaxNGSchema(contentsOf: path)))
         case .edits:
             self.cache = cache
             if cache == nil {
-                reduced = Locked(.success(try RelaxNGReducedGrammar(contentsOf: path)))
+                state = Locked(State(reduced: .success(try RelaxNGReducedGrammar(contentsOf: path))))
             } else {
                 _ = try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: 16 << 20))
-                reduced = Locked(nil)
+                state = Locked(State())
             }
-            full = Locked(nil)
         }
     }
 
@@ -92,9 +98,8 @@ public final class DomainSchemaCheck: Sendable {
         scope = .whole
         self.inputIsLibvirtOutput = inputIsLibvirtOutput
         path = schema.path
-        reduced = Locked(nil)
         cache = nil
-        full = Locked(schema)
+        state = Locked(State(full: schema))
     }
 
     /// Starts compiling, on another thread, the reduced grammar the cache noted as the one used last
@@ -108,15 +113,15 @@ public final class DomainSchemaCheck: Sendable {
         let work = key.map { key in
             (key, BackgroundWork { [path] in Self.compiledGrammar(cache.load(schema: path, key: key), name: path) })
         }
-        ahead.withLock { guess in
-            if guess == nil { guess = Guess(noted: key, work: work) }
+        state.withLock { state in
+            if state.ahead == nil { state.ahead = Guess(noted: key, work: work) }
         }
     }
 
     /// Waits until the compilation ``compileRecentGrammarInBackground()`` started is done (a check
     /// that used its grammar has waited already); without one, returns at once.
     public func waitForBackgroundWork() {
-        ahead.withLock { $0?.work }?.compiling.wait()
+        state.withLock { $0.ahead?.work }?.compiling.wait()
     }
 
     /// Before the edit: in the whole scope, checks the input. Returns the findings and whether the
@@ -201,13 +206,13 @@ public final class DomainSchemaCheck: Sendable {
     /// is not one element of its own name (the reduced check does not apply then).
     private func reducedSchema(start: [String], elementNames: Set<String>) throws(XMLError) -> RelaxNGSchema? {
         let key = start.joined(separator: " ") + "|" + elementNames.sorted().joined(separator: " ")
-        if let schema = compiled.withLock({ $0[key] }) { return schema }
+        if let schema = state.withLock({ $0.compiled[key] }) { return schema }
         var schema = storedSchema(key: key)
         if schema == nil { schema = try writtenSchema(start: start, elementNames: elementNames, key: key) }
         guard let schema else { return nil }
-        compiled.withLock { cache in
-            if cache.count >= 64 { cache.removeAll() }
-            cache[key] = schema
+        state.withLock { state in
+            if state.compiled.count >= 64 { state.compiled.removeAll() }
+            state.compiled[key] = schema
         }
         noteRecent(key)
         return schema
@@ -217,23 +222,23 @@ public final class DomainSchemaCheck: Sendable {
     /// was right (waiting for it to finish; a stale entry is not read twice), else now. `nil` when
     /// there is none that is current and compiles.
     private func storedSchema(key: String) -> RelaxNGSchema? {
-        if let work = ahead.withLock({ $0?.work }), work.key == key {
+        if let work = state.withLock({ $0.ahead?.work }), work.key == key {
             let schema = work.compiling.value()
-            if schema != nil { usedGrammarCompiledAhead.withLock { $0 = true } }
+            if schema != nil { state.withLock { $0.usedGrammarCompiledAhead = true } }
             return schema
         }
         return Self.compiledGrammar(cache?.load(schema: path, key: key), name: path)
     }
 
     /// Whether a check used the grammar compiled ahead.
-    let usedGrammarCompiledAhead = Locked(false)
+    var usedGrammarCompiledAhead: Bool { state.withLock { $0.usedGrammarCompiledAhead } }
 
     /// Notes `key` as the grammar to compile ahead next time, when the caller compiles ahead and the
     /// note names another.
     private func noteRecent(_ key: String) {
-        let changed = ahead.withLock { guess in
-            guard guess != nil, guess?.noted != key else { return false }
-            guess?.noted = key
+        let changed = state.withLock { state in
+            guard state.ahead != nil, state.ahead?.noted != key else { return false }
+            state.ahead?.noted = key
             return true
         }
         if changed { cache?.remember(recent: key, schema: path) }
@@ -262,10 +267,10 @@ public final class DomainSchemaCheck: Sendable {
     }
 
     private func reducedGrammar() throws(XMLError) -> RelaxNGReducedGrammar {
-        let result = reduced.withLock { (state: inout Result<RelaxNGReducedGrammar, XMLError>?) in
-            if let state { return state }
+        let result = state.withLock { state in
+            if let reduced = state.reduced { return reduced }
             let read = Result { () throws(XMLError) in try RelaxNGReducedGrammar(contentsOf: path) }
-            state = read
+            state.reduced = read
             return read
         }
         return try result.get()
@@ -273,17 +278,17 @@ public final class DomainSchemaCheck: Sendable {
 
     /// Whether the schema files have been read and indexed (in the edits scope with a cache, only
     /// when no stored grammar fitted).
-    public var hasIndexedSchema: Bool { reduced.withLock { $0 != nil } }
+    public var hasIndexedSchema: Bool { state.withLock { $0.reduced != nil } }
 
     /// Whether the whole `domain.rng` has been compiled (in the edits scope, only when what the
     /// transform wrote did not validate).
-    public var hasCompiledWholeGrammar: Bool { full.withLock { $0 != nil } }
+    public var hasCompiledWholeGrammar: Bool { state.withLock { $0.full != nil } }
 
     private func fullSchema() throws(XMLError) -> RelaxNGSchema {
-        try full.withLock { (schema: inout RelaxNGSchema?) throws(XMLError) -> RelaxNGSchema in
-            if let schema { return schema }
+        try state.withLock { (state: inout State) throws(XMLError) -> RelaxNGSchema in
+            if let full = state.full { return full }
             let compiled = try RelaxNGSchema(contentsOf: path)
-            schema = compiled
+            state.full = compiled
             return compiled
         }
     }
