@@ -6,7 +6,7 @@
 writes OUT_DIR/host.xml (a libvirt test-driver <node> file, for --snapshot and --connect test:///)
 and OUT_DIR/root/ (a sysfs tree laid out as the kernel lays it out, for --sysfs). PCI devices come
 in IOMMU groups of nine behind root ports, with SR-IOV physical and virtual functions; a tenth of
-the devices are USB and SCSI.
+the devices are USB and SCSI. OUT_DIR must be new or empty.
 """
 import os
 import sys
@@ -26,9 +26,15 @@ def main():
            "      <hardware>", "        <uuid>5b1f9c7e-2d4a-4e8b-9c3d-1a2b3c4d5e6f</uuid>", "      </hardware>",
            "    </capability>", "  </device>"]
 
+    # Run as root over a directory someone else may have touched, the generator never writes
+    # through a link or over a file: it fills a new directory only, and creates each file anew.
+    if os.path.lexists(out) and (os.path.islink(out) or not os.path.isdir(out) or os.listdir(out)):
+        sys.exit(f"generate-host.py: {out} exists and is not an empty directory; give a new one")
+
     def write(path, text):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as handle:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(descriptor, "w") as handle:
             handle.write(text)
 
     def link(target, path):
