@@ -202,12 +202,19 @@ final class FakeSysfs {
         try write("sys/class/net/\(name)/operstate", up ? "up\n" : "down\n")
     }
 
-    /// Writes any file under the root.
+    /// Writes any file under the root; never through a link (some tests plant links to files
+    /// outside the root, and the suite runs as root).
     func write(_ relative: String, _ text: String) throws {
         let path = root + "/" + relative
         try files.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw POSIXError(.EIO)
+        }
     }
 
     func append(_ relative: String, _ text: String) throws {
