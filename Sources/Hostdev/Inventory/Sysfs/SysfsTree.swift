@@ -345,13 +345,20 @@ final class SysfsTree: @unchecked Sendable {
     /// Opens the file at `relative` for reading, never following a link the resolution did not;
     /// `nil` when it does not exist.
     func openFile(_ relative: String) throws(InventoryError) -> Int32? {
+        try openWithinRoot(relative, flags: O_RDONLY | O_NONBLOCK)
+    }
+
+    /// Opens the file at `relative` with `flags` (`O_NOFOLLOW` and `O_CLOEXEC` added) from its
+    /// directory opened without following links, and, when the last component is a link, what it
+    /// names within the root; `nil` when it does not exist.
+    func openWithinRoot(_ relative: String, flags: Int32) throws(InventoryError) -> Int32? {
         var hops = 0
         var real = try resolve(relative, following: false, hops: &hops, asked: relative)
         for attempt in 0..<2 {
             let (directory, name) = Self.splitLast(real)
             guard let parent = try self.directory(directory, for: relative) else { return nil }
             let (descriptor, code) = parent.use { parent in
-                let descriptor = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+                let descriptor = openat(parent, name, flags | O_NOFOLLOW | O_CLOEXEC)
                 return (descriptor, descriptor >= 0 ? 0 : errno)
             }
             if descriptor >= 0 { return descriptor }
