@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Testing
 
@@ -83,16 +82,13 @@ import Testing
         let expected = try #require(Self.transformThroughTheABI(includeGroup: true))
         let refused = try #require(Self.transformThroughTheABI(includeGroup: false))
         #expect(expected.code == 0 && refused.code == 1)
-        let answers = Locked<[Int: (code: Int32, xml: String?, report: String)]>([:])
-        DispatchQueue.concurrentPerform(iterations: 16) { index in
-            if let answer = Self.transformThroughTheABI(includeGroup: index % 2 == 0) {
-                answers.withLock { $0[index] = answer }
-            }
+        let answers = ConcurrentMap.map(count: 16) { index in
+            Self.transformThroughTheABI(includeGroup: index % 2 == 0)
         }
-        let all = answers.withLock { $0 }
-        #expect(all.count == 16)
-        for (index, answer) in all {
+        #expect(answers.count == 16)
+        for (index, answer) in answers.enumerated() {
             let reference = index % 2 == 0 ? expected : refused
+            let answer = try #require(answer)
             #expect(answer.code == reference.code && answer.xml == reference.xml && answer.report == reference.report)
         }
         #expect(String(cString: hostdevVersionString()) == hostdevVersion)

@@ -27,8 +27,6 @@ struct GrammarCompiledAheadTests {
         return check
     }
 
-    static func usedAhead(_ check: DomainSchemaCheck) -> Bool { check.usedGrammarCompiledAhead }
-
     static let schema = RelaxNGSchema.libvirtSchemaDirectory + "/domain.rng"
 
     /// Whether `edits` of the test domain pass `check`.
@@ -51,7 +49,9 @@ struct GrammarCompiledAheadTests {
                 let second = try DomainSchemaCheckTests.verdict(secondCheck, DomainSchemaCheckTests.domain, edits)
                 #expect(first == expected, "\(name)")
                 #expect(second == expected, "\(name)")
-                if valid { #expect(Self.usedAhead(secondCheck), "\(name): the grammar compiled ahead was not used") }
+                if valid {
+                    #expect(secondCheck.usedGrammarCompiledAhead, "\(name): the grammar compiled ahead was not used")
+                }
             }
         }
     }
@@ -66,12 +66,12 @@ struct GrammarCompiledAheadTests {
             // interface's grammar is noted for next time.
             let wrong = try Self.aheadCheck(cache)
             #expect(try Self.passes(wrong, Self.interface))
-            #expect(!Self.usedAhead(wrong))
+            #expect(!wrong.usedGrammarCompiledAhead)
             let interfaceKey = try #require(store.recentKey(schema: Self.schema))
             #expect(interfaceKey != hostdevKey)
             let right = try Self.aheadCheck(cache)
             #expect(try Self.passes(right, Self.interface))
-            #expect(Self.usedAhead(right))
+            #expect(right.usedGrammarCompiledAhead)
             // An invalid interface is refused whichever grammar was compiled ahead.
             let invalid = try Self.aheadCheck(cache)
             let refused: [Edit] = [
@@ -101,7 +101,7 @@ struct GrammarCompiledAheadTests {
             store.remember(recent: "hostdev|nothing stored", schema: Self.schema)
             let check = try Self.aheadCheck(cache)
             #expect(try Self.passes(check, Self.hostdev))
-            #expect(!Self.usedAhead(check))
+            #expect(!check.usedGrammarCompiledAhead)
         }
     }
 

@@ -7,11 +7,10 @@ import Testing
 /// verdict whatever the tree resolved before: a directory it remembers counts its links again.
 @Suite("Links followed in a sysfs tree")
 struct SysfsLinkBoundTests {
-    /// A tree with a chain of `chain` links `l0` -> `l1` -> ... -> `d` (a directory holding `f`),
-    /// and a chain of `detour` links `m0` -> ... -> `l<chain - via>/f`: resolving `m0` follows
-    /// `detour + via` links.
-    static func tree(chain: Int, via: Int, detour: Int) throws -> String {
-        let root = NSTemporaryDirectory() + "hostdev-links-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    /// Makes in `root` a chain of `chain` links `l0` -> `l1` -> ... -> `d` (a directory holding
+    /// `f`), and a chain of `detour` links `m0` -> ... -> `l<chain - via>/f`: resolving `m0`
+    /// follows `detour + via` links.
+    static func makeTree(in root: String, chain: Int, via: Int, detour: Int) throws {
         let files = FileManager.default
         try files.createDirectory(atPath: root + "/d", withIntermediateDirectories: true)
         try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/d/f"))
@@ -24,21 +23,21 @@ struct SysfsLinkBoundTests {
                 atPath: root + "/m\(index)",
                 withDestinationPath: index == detour - 1 ? "l\(chain - via)/f" : "m\(index + 1)")
         }
-        return root
     }
 
     /// Whether `m0` resolves, in a fresh tree or after `l<chain - via>` was resolved on its own.
     static func resolves(chain: Int, via: Int, detour: Int, warmed: Bool) throws -> Bool {
-        let root = try tree(chain: chain, via: via, detour: detour)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let tree = SysfsTree(root: root)
-        if warmed { #expect(try tree.resolveDirectory("l\(chain - via)") == "d") }
-        do throws(InventoryError) {
-            #expect(try tree.resolve("m0") == "d/f")
-            return true
-        } catch {
-            #expect(error.description.contains("too many levels of symbolic links"))
-            return false
+        try withScratchDirectory("links") { root in
+            try makeTree(in: root, chain: chain, via: via, detour: detour)
+            let tree = SysfsTree(root: root)
+            if warmed { #expect(try tree.resolveDirectory("l\(chain - via)") == "d") }
+            do throws(InventoryError) {
+                #expect(try tree.resolve("m0") == "d/f")
+                return true
+            } catch {
+                #expect(error.description.contains("too many levels of symbolic links"))
+                return false
+            }
         }
     }
 
@@ -56,15 +55,14 @@ struct SysfsLinkBoundTests {
     }
 
     @Test func aDirectoryWhoseResolutionNeedsItselfIsALoop() throws {
-        let root = NSTemporaryDirectory() + "hostdev-links-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createSymbolicLink(atPath: root + "/a", withDestinationPath: "a/b")
-        let tree = SysfsTree(root: root)
-        #expect {
-            try tree.resolve("a/c")
-        } throws: { error in
-            "\(error)".contains("too many levels of symbolic links")
+        try withScratchDirectory("links") { root in
+            try FileManager.default.createSymbolicLink(atPath: root + "/a", withDestinationPath: "a/b")
+            let tree = SysfsTree(root: root)
+            #expect {
+                try tree.resolve("a/c")
+            } throws: { error in
+                "\(error)".contains("too many levels of symbolic links")
+            }
         }
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import LibXML
 import Synchronization
 
@@ -39,15 +38,14 @@ public struct Linter: Sendable {
 
     /// Lints files (see ``files(in:)``) and returns every finding.
     public func lint(files: [String]) -> LintReport {
-        let results = Locked([FileResult?](repeating: nil, count: files.count))
         let done = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let results = ConcurrentMap.map(count: files.count) { index in
             let result = lint(file: files[index])
-            results.withLock { $0[index] = result }
             let count = done.add(1, ordering: .relaxed).newValue
             if count % 64 == 0 || count == files.count { progress?(count, files.count) }
+            return result
         }
-        return report(results.withLock { $0.compactMap { $0 } })
+        return report(results)
     }
 
     /// Lints one domain held in memory; `source` names it in the findings.

@@ -64,20 +64,37 @@ public struct ReducedGrammarCache: Sendable {
     /// The key of the grammar last used for `schema` (as ``remember(recent:schema:)`` noted it): a
     /// guess at the one the next check needs, to compile ahead. `nil` when none was noted.
     public func recentKey(schema: String) -> String? {
-        guard let bytes = read(Self.recentName(schema: schema)) else { return nil }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count == 4, lines[0] == Self.format, lines[1] == "schema " + schema, lines[2].hasPrefix("key "),
-            lines[3].isEmpty
+        guard let bytes = read(Self.recentName(schema: schema)),
+            let (key, rest) = Self.header(of: bytes[...], schema: schema), rest.isEmpty
         else { return nil }
-        return String(lines[2].dropFirst("key ".count))
+        return key
     }
 
     /// Notes `key` as the grammar last used for `schema`. Best effort, as ``store(_:schema:key:sources:)``.
     public func remember(recent key: String, schema: String) {
-        guard !(schema + key).contains("\n") else { return }
-        write(
-            Array((Self.format + "\nschema " + schema + "\nkey " + key + "\n").utf8),
-            to: Self.recentName(schema: schema))
+        guard let header = Self.header(schema: schema, key: key) else { return }
+        write(Array(header.utf8), to: Self.recentName(schema: schema))
+    }
+
+    /// The lines every file of the cache starts with: the format, the schema and the key; `nil`
+    /// when the schema or the key holds a line break.
+    private static func header(schema: String, key: String) -> String? {
+        guard !(schema + key).contains("\n") else { return nil }
+        return format + "\nschema " + schema + "\nkey " + key + "\n"
+    }
+
+    /// The key a file's header names and the bytes after the header, when its format and schema
+    /// are these; `nil` otherwise.
+    private static func header(of file: ArraySlice<UInt8>, schema: String) -> (key: String, rest: ArraySlice<UInt8>)? {
+        var rest = file
+        var lines: [String] = []
+        while lines.count < 3, let end = rest.firstIndex(of: UInt8(ascii: "\n")) {
+            lines.append(String(decoding: rest[..<end], as: UTF8.self))
+            rest = rest[(end + 1)...]
+        }
+        guard lines.count == 3, lines[0] == format, lines[1] == "schema " + schema, lines[2].hasPrefix("key ")
+        else { return nil }
+        return (String(lines[2].dropFirst("key ".count)), rest)
     }
 
     /// The bytes of the file `name` in the cache, when it and the directory are trusted and it is
@@ -108,8 +125,8 @@ public struct ReducedGrammarCache: Sendable {
     public func store(
         _ grammar: [UInt8], schema: String, key: String, sources: [(path: String, identity: FileIdentity)]
     ) {
-        guard !(schema + key).contains("\n"), sources.allSatisfy({ !$0.path.contains("\n") }) else { return }
-        var text = Self.format + "\nschema " + schema + "\nkey " + key + "\n"
+        guard var text = Self.header(schema: schema, key: key), sources.allSatisfy({ !$0.path.contains("\n") })
+        else { return }
         for source in sources { text += "file \(source.identity) \(source.path)\n" }
         text += "grammar \(grammar.count)\n"
         write(Array(text.utf8) + grammar, to: Self.entryName(schema: schema, key: key))
@@ -132,13 +149,13 @@ public struct ReducedGrammarCache: Sendable {
 
     /// The grammar an entry holds, when its header matches and every source is unchanged.
     static func grammar(in entry: ArraySlice<UInt8>, schema: String, key: String) -> [UInt8]? {
-        var rest = entry[...]
+        guard let header = header(of: entry, schema: schema), header.key == key else { return nil }
+        var rest = header.rest
         func line() -> String? {
             guard let end = rest.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
             defer { rest = rest[(end + 1)...] }
             return String(decoding: rest[..<end], as: UTF8.self)
         }
-        guard line() == format, line() == "schema " + schema, line() == "key " + key else { return nil }
         while let next = line() {
             if next.hasPrefix("grammar ") {
                 guard let count = Int(next.dropFirst("grammar ".count)), count == rest.count else { return nil }

@@ -79,25 +79,17 @@ extension SysfsReader {
             let read = reads[entry.read]
             if read.isLink { return false }
             // The group's members are listed when its link was read, before what was read after it.
-            if let group = read.iommuGroup, groups[group] == nil {
+            if let group = read.details?.iommuGroup, groups[group] == nil {
                 let directory = "sys/kernel/iommu_groups/\(group)/devices"
                 groups[group] = try tree.openDirectory(directory).list().map { name throws(InventoryError) in
                     try pciAddress(name, in: directory)
                 }
             }
             if let failure = read.failure { throw failure }
-            var details = PCIDetails(
-                address: entry.address, vendorID: read.vendor, vendorName: pciIDs.vendor(read.vendor),
-                productID: read.product, productName: pciIDs.product(read.vendor, read.product),
-                classCode: read.classCode)
-            details.bridgeCapability = read.bridgeCapability
-            if let group = read.iommuGroup {
-                details.iommuGroup = group
-                details.iommuGroupMembers = groups[group] ?? []
-            }
-            details.numaNode = read.numaNode
-            details.totalVFs = read.totalVFs
-            details.physicalFunction = read.physicalFunction
+            guard var details = read.details else { preconditionFailure("a device read without error has details") }
+            details.vendorName = pciIDs.vendor(details.vendorID)
+            details.productName = pciIDs.product(details.vendorID, details.productID)
+            if let group = details.iommuGroup { details.iommuGroupMembers = groups[group] ?? [] }
             if !read.virtfns.isEmpty {
                 let base = "sys/bus/pci/devices/" + entry.address.description
                 for link in read.virtfns {
@@ -114,7 +106,7 @@ extension SysfsReader {
         }
         // Resolved on any thread, taken in order: the first error is that of the first link.
         let (tree, links) = (tree, virtfns)
-        let addresses = SysfsThreads.map(count: links.count) { index in
+        let addresses = ConcurrentMap.map(count: links.count) { index in
             let link = links[index]
             return Result { () throws(InventoryError) in
                 let name = try tree.linkName(target: link.target, in: link.directory, asked: link.link)

@@ -11,15 +11,10 @@ struct SysfsPCIDevice: Sendable {
     var entryFailure: InventoryError?
     /// The directory's last component is a link (asked only when not `askingLast`): nothing was read.
     var isLink = false
-    var vendor: UInt16?
-    var product: UInt16?
-    var classCode: UInt32?
-    var bridgeCapability: String?
-    /// Set once the `iommu_group` link was read, before anything read after it.
-    var iommuGroup: Int?
-    var numaNode: Int?
-    var totalVFs: Int?
-    var physicalFunction: PCIAddress?
+    /// What the directory says of the device, once its vendor and device ids were read: without
+    /// the ids' names and the group's members, which the read in order adds. Its `iommuGroup` is
+    /// set once the `iommu_group` link was read, before anything read after it.
+    var details: PCIDetails?
     /// The `virtfnN` links: N, the raw target and the link's name.
     var virtfns: [(index: Int, target: String, name: String)] = []
     var driver: String?
@@ -37,7 +32,7 @@ struct SysfsPCIDevice: Sendable {
     {
         let listed = ListedDirectory(directory: bus)
         return withExtendedLifetime(bus) {
-            SysfsThreads.map(count: names.count) { index in
+            ConcurrentMap.map(count: names.count) { index in
                 var read = SysfsPCIDevice()
                 read.read(names[index], in: listed.directory, askingLast: askingLast, tree: tree)
                 return read
@@ -73,18 +68,19 @@ struct SysfsPCIDevice: Sendable {
             return
         }
         let entries = try device.list()
-        vendor = try device.hexNumber("vendor").flatMap { UInt16(exactly: $0) }
-        product = try device.hexNumber("device").flatMap { UInt16(exactly: $0) }
-        guard vendor != nil, product != nil else {
+        let vendor = try device.hexNumber("vendor").flatMap { UInt16(exactly: $0) }
+        let product = try device.hexNumber("device").flatMap { UInt16(exactly: $0) }
+        guard let vendor, let product else {
             throw InventoryError(.malformed, "\(tree.absolute(base)) has no readable vendor and device ids")
         }
-        classCode = try device.hexNumber("class")
-        bridgeCapability = try SysfsReader.bridgeCapability(device)
-        iommuGroup = try device.linkName("iommu_group").flatMap { Int($0) }
-        if let numa = try device.text("numa_node").flatMap({ Int($0) }), numa >= 0 { numaNode = numa }
-        totalVFs = try device.text("sriov_totalvfs").flatMap { Int($0) }
+        details = PCIDetails(address: entry.address, vendorID: vendor, productID: product)
+        details?.classCode = try device.hexNumber("class")
+        details?.bridgeCapability = try SysfsReader.bridgeCapability(device)
+        details?.iommuGroup = try device.linkName("iommu_group").flatMap { Int($0) }
+        if let numa = try device.text("numa_node").flatMap({ Int($0) }), numa >= 0 { details?.numaNode = numa }
+        details?.totalVFs = try device.text("sriov_totalvfs").flatMap { Int($0) }
         if let physfn = try device.linkName("physfn") {
-            physicalFunction = try SysfsReader.pciAddress(physfn, in: base + "/physfn", tree: tree)
+            details?.physicalFunction = try SysfsReader.pciAddress(physfn, in: base + "/physfn", tree: tree)
         }
         for link in entries where link.hasPrefix("virtfn") {
             guard let index = Int(link.dropFirst("virtfn".count)), let target = try device.linkTarget(link)

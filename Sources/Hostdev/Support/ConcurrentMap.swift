@@ -1,8 +1,8 @@
 import Dispatch
 
-/// Work of a sysfs read spread over the threads the machine runs at once, its results kept in
-/// order, so that what is made of them is what a read one item after another makes.
-enum SysfsThreads {
+/// Work spread over the threads the machine runs at once, its results kept in order, so that what
+/// is made of them is what doing one item after another makes (a sysfs read, a lint of many files).
+enum ConcurrentMap {
     /// `body` of every index below `count`, run on as many threads as the machine runs at once;
     /// the results in the order of the indices.
     static func map<Element: Sendable>(count: Int, _ body: @Sendable (Int) -> Element) -> [Element] {
