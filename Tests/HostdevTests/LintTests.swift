@@ -22,6 +22,7 @@ struct LintRuleTests {
         "owned-by-other-domain", "migration-marker-missing", "managed-yes", "guest-address-collision",
         "rom-file-missing", "schema", "duplicate-boot-order", "duplicate-alias", "hostdev-source-unreadable",
         "interface-not-vf", "interface-mac-invalid", "interface-vlan-invalid", "mdev-unavailable", "mdev-not-created",
+        "placeholder-invalid",
     ]
 
     @Test(arguments: perFileRules)

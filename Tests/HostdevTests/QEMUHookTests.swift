@@ -128,22 +128,30 @@ struct QEMUHookTests {
         return try #require(result.xml)
     }
 
-    /// A hand-edited domain: the marker and the host's root NVMe as a managed='no' hostdev.
-    static let rootNVMeDomain = """
+    /// A hand-edited domain: the marker (holding `placeholders`) and the device at bus `bus` as a
+    /// managed='no' hostdev.
+    static func handEditedDomain(_ name: String, bus: String, placeholders: String = "") -> String {
+        """
         <domain type='kvm'>
-          <name>nvme-grab</name>
+          <name>\(name)</name>
           <metadata>
-            <hostdev:passthrough xmlns:hostdev="https://hostdev.dev/xmlns/passthrough/1.0" migratable="no"/>
+            <hostdev:passthrough xmlns:hostdev="https://hostdev.dev/xmlns/passthrough/1.0" migratable="no">
+              \(placeholders)
+            </hostdev:passthrough>
           </metadata>
           <memory unit='GiB'>2</memory>
           <os><type arch='x86_64'>hvm</type></os>
           <devices>
             <hostdev mode='subsystem' type='pci' managed='no'>
-              <source><address domain='0x0000' bus='0x02' slot='0x00' function='0x0'/></source>
+              <source><address domain='0x0000' bus='\(bus)' slot='0x00' function='0x0'/></source>
             </hostdev>
           </devices>
         </domain>
         """
+    }
+
+    /// The host's root NVMe as a managed='no' hostdev.
+    static let rootNVMeDomain = handEditedDomain("nvme-grab", bus: "0x02")
 
     static func hook(_ arguments: [String], root: String, stdin: String) -> CommandResult {
         HostdevBinary.run(["hook"] + arguments + ["--sysfs", root], stdin: stdin)
@@ -242,6 +250,38 @@ struct QEMUHookTests {
         )
         #expect(tree.state == before)
         #expect(tree.driver(of: "0000:02:00.0") == "nvme")
+    }
+
+    @Test(arguments: [
+        (
+            "<hostdev:placeholder device='pci_0000_01_00_1x'/>",
+            "placeholder 'pci_0000_01_00_1x' names no PCI device (pci_DDDD_BB_SS_F)"
+        ),
+        ("<hostdev:placeholder device='usb_1_2'/>", "placeholder 'usb_1_2' names no PCI device (pci_DDDD_BB_SS_F)"),
+        ("<hostdev:placeholder/>", "a placeholder has no device attribute"),
+    ])
+    func anUnreadablePlaceholderIsRefusedAlikeByTheHookLintAndTheTransform(placeholder: String, problem: String)
+        throws
+    {
+        let inventory = try Self.sample.get()
+        let tree = try FakeSysfs(mirroring: inventory)
+        try tree.bindingAttributes(inventory)
+        let before = tree.state
+        let domain = Self.handEditedDomain("bad-placeholder", bus: "0x01", placeholders: placeholder)
+        let hook = Self.hook(["bad-placeholder", "prepare", "begin", "-"], root: tree.root, stdin: domain)
+        #expect(hook.status == 1)
+        #expect(hook.stderr.contains("domain 'bad-placeholder' refused: \(problem) [placeholder-invalid]"))
+        #expect(tree.state == before)
+        try withScratchDirectory("placeholder") { directory in
+            let file = directory + "/domain.xml"
+            try domain.write(toFile: file)
+            let lint = HostdevBinary.run(["lint", file])
+            #expect(lint.status == 1)
+            #expect(lint.stdout.contains("domain.xml:5:7: error: \(problem) [placeholder-invalid]"))
+            let transform = HostdevBinary.run(["transform", file, "--snapshot", Repository.sampleHost, "--no-schema"])
+            #expect(transform.status == 1 && transform.stdout.isEmpty)
+            #expect(transform.stderr.contains("\(problem) [placeholder-invalid]"))
+        }
     }
 
     @Test func aDeviceAnotherRunningDomainHoldsIsRefusedAndNeverGivenBack() throws {

@@ -75,36 +75,28 @@ public struct QEMUHook: Sendable {
         }
     }
 
-    /// The PCI devices the hook detaches: `managed='no'` hostdevs and interfaces, and placeholders.
-    static func devices(of root: XMLNode) -> (addresses: [PCIAddress], problems: [String]) {
+    /// The PCI devices the hook detaches: `managed='no'` hostdevs and interfaces, and the readable
+    /// placeholders (the placeholder rule refuses the others).
+    static func devices(of root: XMLNode) -> [PCIAddress] {
         var addresses: [PCIAddress] = []
         for element in HostdevElement.all(in: root) where element.managed != "yes" {
             guard element.mode == nil || element.mode == "subsystem", element.type == "pci" else { continue }
             if case .pci(let address) = element.source, !addresses.contains(address) { addresses.append(address) }
         }
-        var problems: [String] = []
-        let marker = MigrationMarker.find(in: root)
-        for element in marker?.elements(named: MigrationMarker.placeholderName) ?? [] {
-            let value = element.attribute("device") ?? ""
-            do throws(AddressError) {
-                guard let address = try DeviceName(value).pciAddress else {
-                    problems.append("placeholder '\(value)' is not a PCI device")
-                    continue
-                }
-                if !addresses.contains(address) { addresses.append(address) }
-            } catch {
-                problems.append("placeholder '\(value)': \(error)")
-            }
+        for address in MigrationMarker.placeholderAddresses(in: root) where !addresses.contains(address) {
+            addresses.append(address)
         }
-        return (addresses, problems)
+        return addresses
     }
 
     private func prepare(domain: String, root: XMLNode, xml: [UInt8]) -> Outcome {
         func refused(_ reasons: [String]) -> Outcome {
             Outcome(exitCode: 1, messages: reasons.map { "domain '\(domain)' refused: \($0)" }, changed: [])
         }
-        let (addresses, problems) = Self.devices(of: root)
-        guard !addresses.isEmpty || !problems.isEmpty else { return Outcome(exitCode: 0, messages: [], changed: []) }
+        let addresses = Self.devices(of: root)
+        guard !addresses.isEmpty || !MigrationMarker.placeholders(in: root).isEmpty else {
+            return Outcome(exitCode: 0, messages: [], changed: [])
+        }
         let inventory: HostInventory
         do {
             let host = try SysfsSource.load(root: self.root)
@@ -135,7 +127,7 @@ public struct QEMUHook: Sendable {
                     Diagnostic(.error, rule: "device-missing", "\(address.nodeDeviceName) is not on this host"))
             }
         }
-        var reasons = problems
+        var reasons: [String] = []
         for finding in findings where finding.severity == .error {
             let reason = "\(finding.message) [\(finding.rule)]"
             if !reasons.contains(reason) { reasons.append(reason) }

@@ -16,7 +16,7 @@ struct IOMMUGroupRule: PassthroughRule {
     func check(_ domain: CheckedDomain) -> [Diagnostic] {
         guard let inventory = domain.inventory else { return [] }
         let assigned = Set(domain.hostdevs.compactMap { $0.source?.pciAddress })
-        let placeholders = Set(MigrationMarker.placeholders(in: domain.root).compactMap(\.pciAddress))
+        let placeholders = Set(MigrationMarker.placeholderAddresses(in: domain.root))
         return IOMMUGroupCheck.gaps(assigned: assigned, placeholders: placeholders, inventory: inventory).map { gap in
             let first = domain.hostdevs.first { $0.source?.pciAddress == gap.assigned.first }
             return finding(

@@ -64,7 +64,7 @@ struct TransformPlanner {
     private mutating func includeGroups(existing: [HostdevElement], inventory: HostInventory) {
         let assigned = Set(planned.compactMap { $0.source.pciAddress } + existing.compactMap { $0.source?.pciAddress })
         let placeholderAddresses = Set(
-            (placeholders + MigrationMarker.placeholders(in: domain)).compactMap(\.pciAddress))
+            placeholders.compactMap(\.pciAddress) + MigrationMarker.placeholderAddresses(in: domain))
         for gap in IOMMUGroupCheck.gaps(assigned: assigned, placeholders: placeholderAddresses, inventory: inventory) {
             for address in gap.missing {
                 // A member the host does not list stays missing, and the group rule refuses it.
@@ -86,7 +86,7 @@ struct TransformPlanner {
     private mutating func describeGroups(existing: [HostdevElement], inventory: HostInventory) {
         let assigned = Set(planned.compactMap { $0.source.pciAddress } + existing.compactMap { $0.source?.pciAddress })
         let placeholderAddresses = Set(
-            (placeholders + MigrationMarker.placeholders(in: domain)).compactMap(\.pciAddress))
+            placeholders.compactMap(\.pciAddress) + MigrationMarker.placeholderAddresses(in: domain))
         let touched = Set(assigned.compactMap { inventory.device(at: $0)?.pci?.iommuGroup })
         groups = touched.sorted().map { group in
             let members = inventory.groupMembers(group)
