@@ -119,6 +119,21 @@ struct ReducedGrammarCacheTests {
         }
     }
 
+    @Test func anEntryThatNamesNoSchemaFileIsPassedOver() throws {
+        try withScratchDirectory("grammar-sourceless") { scratch in
+            let cache = scratch + "/cache"
+            let entry = try Self.storedEntry(cache)
+            // The same entry without its `file` lines: nothing says it is current.
+            let text = String(decoding: try XMLInput.readBytes(path: entry), as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let kept = lines.filter { !$0.hasPrefix("file ") }.joined(separator: "\n")
+            #expect(kept.count < text.count)
+            try AtomicFile.write(Array(kept.utf8), to: entry)
+            #expect(chmod(entry, 0o600) == 0)
+            #expect(try !Self.usesStoredGrammar(cache))
+        }
+    }
+
     @Test func anEntryAnotherBuildWroteIsWrittenAnew() throws {
         try withScratchDirectory("grammar-build") { scratch in
             let cache = scratch + "/cache"

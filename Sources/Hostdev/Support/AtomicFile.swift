@@ -4,13 +4,17 @@
 
 /// Writes an output file (`-o FILE`) whole or not at all, as the user who runs it.
 ///
+/// The path's directories are walked as ``WriteLocation`` walks them: a link of another user in any
+/// of them is refused, and the write lands in the directory the walk opened.
+///
 /// What is at the path decides how:
 /// - nothing, or a regular file: a new file beside it (`.NAME.XXXXXX`), written, flushed, renamed over
 ///   it. The result belongs to the caller, with the mode the umask gives (`0666 & ~umask`); nothing of
 ///   a file that was there (owner, mode, links) carries over. A process killed mid-write leaves the
 ///   old file intact, and SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGXFSZ leave no temporary file.
 /// - a character device or a FIFO (`/dev/null`, a terminal, a pipe): written through, never replaced.
-///   A FIFO is opened as `echo > FIFO` opens it, waiting for its reader.
+///   A FIFO is opened as `echo > FIFO` opens it, waiting for its reader; one of another user (not
+///   root's, not the caller's) is refused, since whoever reads it would get the output.
 /// - a symbolic link: never replaced. It is followed when the link belongs to the caller or to root
 ///   and it leads to a device or FIFO as above, or to a regular file of the caller's own, which is
 ///   then truncated and written in place (not atomically); `-o /dev/stdout` works this way. A link to
@@ -52,15 +56,16 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path`, as described above.
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
-        guard let existing = try WriteSyscalls.status(path, follow: false) else {
-            return try replace(path, with: bytes)
+        let location = try WriteLocation.locate(path, followingLastLink: false)
+        guard let existing = try status(location, following: false, path) else {
+            return try replace(location, path, with: bytes)
         }
         if WriteSyscalls.isSymbolicLink(existing) {
-            return try writeThroughLink(path, owner: existing.st_uid, bytes)
+            return try writeThroughLink(location, path, owner: existing.st_uid, bytes)
         }
-        if WriteSyscalls.isRegular(existing) { return try replace(path, with: bytes) }
+        if WriteSyscalls.isRegular(existing) { return try replace(location, path, with: bytes) }
         try refuseUnlessStream(existing, path)
-        try writeThrough(path, bytes, followingLinks: false, expected: existing)
+        try writeThrough(location, path, bytes, followingLink: false, expected: existing)
     }
 
     /// Writes `bytes` to standard output or another open descriptor, every byte, or throws; a file-size
@@ -71,21 +76,32 @@ public enum AtomicFile {
         }
     }
 
-    /// A new file renamed over `path`, the caller's, with the umask's mode.
-    private static func replace(_ path: String, with bytes: [UInt8]) throws(WriteError) {
+    /// What is at the location's name (`following` a link there or not); `nil` when nothing is.
+    private static func status(_ location: WriteLocation, following: Bool, _ path: String) throws(WriteError) -> stat? {
+        var info = stat()
+        if fstatat(location.directory, location.name, &info, following ? 0 : AT_SYMLINK_NOFOLLOW) == 0 { return info }
+        if errno == ENOENT { return nil }
+        throw WriteSyscalls.failure("cannot inspect", path)
+    }
+
+    /// A new file renamed over the location's name, the caller's, with the umask's mode.
+    private static func replace(_ location: WriteLocation, _ path: String, with bytes: [UInt8]) throws(WriteError) {
         try TerminationSignals.held { () throws(WriteError) in
-            let temporary = try TemporaryFile(beside: path, mode: 0o666)
+            let temporary = try TemporaryFile(in: location, mode: 0o666, for: path)
             try temporary.write(bytes, for: path)
-            try temporary.commit(over: path)
+            try temporary.flush(for: path)
+            try temporary.commit(for: path)
         }
     }
 
-    private static func writeThroughLink(_ path: String, owner: uid_t, _ bytes: [UInt8]) throws(WriteError) {
+    private static func writeThroughLink(_ location: WriteLocation, _ path: String, owner: uid_t, _ bytes: [UInt8])
+        throws(WriteError)
+    {
         guard owner == 0 || owner == geteuid() else {
             throw WriteError(
                 path: path, reason: "is a symbolic link of another user (uid \(owner)); not followed", code: .refused)
         }
-        guard let target = try WriteSyscalls.status(path, follow: true) else {
+        guard let target = try status(location, following: true, path) else {
             throw WriteError(path: path, reason: "is a symbolic link to nothing; not followed", code: .refused)
         }
         if WriteSyscalls.isRegular(target) {
@@ -98,25 +114,33 @@ public enum AtomicFile {
         } else {
             try refuseUnlessStream(target, path)
         }
-        try writeThrough(path, bytes, followingLinks: true, expected: target)
+        try writeThrough(location, path, bytes, followingLink: true, expected: target)
     }
 
-    /// Refuses anything but a character device or a FIFO.
+    /// Refuses anything but a character device or a FIFO, and a FIFO of another user: a FIFO planted
+    /// where the output goes would hand the output to whoever reads it.
     private static func refuseUnlessStream(_ info: stat, _ path: String) throws(WriteError) {
         let type = info.st_mode & S_IFMT
         guard type == S_IFCHR || type == S_IFIFO else {
             throw WriteError(path: path, reason: "is \(WriteSyscalls.kind(info)); not written", code: .refused)
         }
+        guard type != S_IFIFO || info.st_uid == 0 || info.st_uid == geteuid() else {
+            throw WriteError(
+                path: path, reason: "is a FIFO of another user (uid \(info.st_uid)); not written", code: .refused)
+        }
     }
 
-    /// Opens what is at `path` (no creation) and writes into it; a regular file is truncated first.
-    private static func writeThrough(_ path: String, _ bytes: [UInt8], followingLinks: Bool, expected: stat)
-        throws(WriteError)
-    {
+    /// Opens what is at the location (no creation) and writes into it; a regular file is truncated
+    /// first. A file-size limit reached is the error `EFBIG`, not the end of the process.
+    private static func writeThrough(
+        _ location: WriteLocation, _ path: String, _ bytes: [UInt8], followingLink: Bool, expected: stat
+    ) throws(WriteError) {
         // A FIFO is opened as `echo > FIFO` opens it: waiting for a reader. A device is opened without
         // waiting (a serial line's carrier), then written in blocking mode.
         let waiting = expected.st_mode & S_IFMT == S_IFIFO ? 0 : O_NONBLOCK
-        let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | waiting | (followingLinks ? 0 : O_NOFOLLOW))
+        let descriptor = openat(
+            location.directory, location.name,
+            O_WRONLY | O_NOCTTY | O_CLOEXEC | waiting | (followingLink ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else { throw WriteSyscalls.failure("cannot open", path) }
         defer { close(descriptor) }
         let opened = try WriteSyscalls.status(of: descriptor, path)
@@ -131,7 +155,9 @@ public enum AtomicFile {
         if regular {
             guard ftruncate(descriptor, 0) == 0 else { throw WriteSyscalls.failure("cannot truncate", path) }
         }
-        try WriteSyscalls.writeAll(bytes, to: descriptor, name: path)
+        try TerminationSignals.held([SIGXFSZ]) { () throws(WriteError) in
+            try WriteSyscalls.writeAll(bytes, to: descriptor, name: path)
+        }
         if regular {
             guard fsync(descriptor) == 0 else { throw WriteSyscalls.failure("cannot flush", path) }
         }

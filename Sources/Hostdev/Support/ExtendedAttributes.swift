@@ -4,11 +4,19 @@ internal import CXattr
     import Glibc
 #endif
 
-/// Copying a file's extended attributes (`user.*`, and as root `trusted.*`, `security.*`, ACLs) to
-/// another file: every one, or an error naming the one that could not be copied.
+/// Giving a file exactly another file's extended attributes (`user.*`, and as root `trusted.*`,
+/// `security.*`, ACLs): every one, or an error naming the one that could not be given.
 enum ExtendedAttributes {
-    static func copy(from source: Int32, to target: Int32, path: String) throws(AtomicFile.WriteError) {
-        for name in try names(of: source, path) {
+    /// Gives `target` the attributes of `source` and no other: one the target got on creation (an ACL
+    /// from its directory's default ACL) and the source does not have is removed.
+    static func replace(on target: Int32, with source: Int32, path: String) throws(AtomicFile.WriteError) {
+        let kept = try names(of: source, path)
+        for name in try names(of: target, path) where !kept.contains(name) {
+            guard fremovexattr(target, name) == 0 else {
+                throw WriteSyscalls.failure("cannot leave out the extended attribute \(name)", path, .refused)
+            }
+        }
+        for name in kept {
             let value = try value(of: name, in: source, path)
             let result = value.withUnsafeBytes { fsetxattr(target, name, $0.baseAddress, $0.count, 0) }
             guard result == 0 else {

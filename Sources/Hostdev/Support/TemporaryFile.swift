@@ -2,27 +2,35 @@
     import Glibc
 #endif
 
-/// A new file beside a target, under a hidden name (`.NAME.XXXXXX`), that either replaces the target
-/// whole (``commit(over:)``) or is removed when it goes away. Use it inside
-/// ``TerminationSignals/held(_:)`` so that no signal can end the process while the name exists.
+/// A new file in a write's directory, under a hidden name (`.NAME.XXXXXX`, the target's name cut
+/// short when it is too long for the suffix), that either replaces the target whole
+/// (``commit(for:)``) or is removed when it goes away. Use it inside ``TerminationSignals/held(_:)``
+/// so that no signal can end the process while the name exists.
 final class TemporaryFile {
     let descriptor: Int32
-    let path: String
+    private let location: WriteLocation
+    private let name: String
     private var committed = false
 
+    /// The longest file name Linux file systems take (`NAME_MAX`).
+    static let maxName = 255
+
     /// Creates the file exclusively with `mode` (the umask applies), never following a link.
-    init(beside target: String, mode: mode_t) throws(AtomicFile.WriteError) {
-        let (directory, base) = WriteSyscalls.split(target)
-        let prefix = (directory == "/" ? "/" : directory + "/") + "." + base + "."
+    init(in location: WriteLocation, mode: mode_t, for target: String) throws(AtomicFile.WriteError) {
+        self.location = location
         let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        // "." + base + "." + 6 letters within NAME_MAX, cut on a character boundary.
+        var base = Substring(location.name)
+        while base.utf8.count > Self.maxName - 8 { base = base.dropLast() }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
             let name =
-                prefix + String((0..<6).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] })
-            let opened = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+                "." + base + "."
+                + String((0..<6).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] })
+            let opened = openat(location.directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if opened >= 0 {
                 descriptor = opened
-                path = name
+                self.name = name
                 return
             }
             if errno != EEXIST { throw WriteSyscalls.failure("cannot create a temporary file beside it", target) }
@@ -32,17 +40,23 @@ final class TemporaryFile {
 
     deinit {
         close(descriptor)
-        if !committed { unlink(path) }
+        if !committed { unlinkat(location.directory, name, 0) }
     }
 
     func write(_ bytes: [UInt8], for target: String) throws(AtomicFile.WriteError) {
         try WriteSyscalls.writeAll(bytes, to: descriptor, name: target)
     }
 
-    /// Flushes the file to the disk and renames it over `target`.
-    func commit(over target: String) throws(AtomicFile.WriteError) {
+    /// Flushes the file to the disk.
+    func flush(for target: String) throws(AtomicFile.WriteError) {
         guard fsync(descriptor) == 0 else { throw WriteSyscalls.failure("cannot flush", target) }
-        guard rename(path, target) == 0 else { throw WriteSyscalls.failure("cannot replace", target) }
+    }
+
+    /// Renames the flushed file over the location's name.
+    func commit(for target: String) throws(AtomicFile.WriteError) {
+        guard renameat(location.directory, name, location.directory, location.name) == 0 else {
+            throw WriteSyscalls.failure("cannot replace", target)
+        }
         committed = true
     }
 }

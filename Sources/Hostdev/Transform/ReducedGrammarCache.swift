@@ -16,8 +16,10 @@ import LibXML
 /// An entry is trusted only when its directory and itself belong to the user running hostdev and
 /// nobody else can write them, reached without following a link; anything else (another owner, a
 /// group-writable mode, a link, a malformed or truncated entry, a grammar that does not compile) is
-/// passed over and the grammar is written from the schema files, as without a cache. A cache never
-/// decides a verdict: it only saves reading the schema.
+/// passed over and the grammar is written from the schema files, as without a cache; so is an entry
+/// that names no schema file. A trusted entry is used as it is: whoever can write the user's own
+/// cache decides that user's verdicts (as whoever can write libvirt's schema does); `--full-schema`
+/// and `HOSTDEV_NO_CACHE=1` check without it.
 public struct ReducedGrammarCache: Sendable {
     /// The directory holding the entries.
     public let directory: String
@@ -134,13 +136,15 @@ public struct ReducedGrammarCache: Sendable {
 
     /// Replaces the file `name` in the cache atomically (mode 0600); best effort.
     private func write(_ bytes: [UInt8], to name: String) {
-        guard ensureDirectory() else { return }
+        guard ensureDirectory(), let descriptor = openDirectory() else { return }
         let path = directory + "/" + name
+        let location = WriteLocation(directory: descriptor, name: name, path: path)
         do throws(AtomicFile.WriteError) {
             try TerminationSignals.held { () throws(AtomicFile.WriteError) in
-                let file = try TemporaryFile(beside: path, mode: 0o600)
+                let file = try TemporaryFile(in: location, mode: 0o600, for: path)
                 try file.write(bytes, for: path)
-                try file.commit(over: path)
+                try file.flush(for: path)
+                try file.commit(for: path)
             }
         } catch {
             return
@@ -156,9 +160,13 @@ public struct ReducedGrammarCache: Sendable {
             defer { rest = rest[(end + 1)...] }
             return String(decoding: rest[..<end], as: UTF8.self)
         }
+        var sources = 0
         while let next = line() {
             if next.hasPrefix("grammar ") {
-                guard let count = Int(next.dropFirst("grammar ".count)), count == rest.count else { return nil }
+                // An entry that names no source file cannot be known to be current.
+                guard sources > 0, let count = Int(next.dropFirst("grammar ".count)), count == rest.count else {
+                    return nil
+                }
                 return Array(rest)
             }
             // file DEVICE INODE SIZE MODIFIED CHANGED PATH
@@ -167,6 +175,7 @@ public struct ReducedGrammarCache: Sendable {
                 let recorded = FileIdentity(fields[1...5].joined(separator: " ")[...]),
                 FileIdentity.of(path: String(fields[6])) == recorded
             else { return nil }
+            sources += 1
         }
         return nil
     }

@@ -18,6 +18,10 @@ struct SnapshotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the snapshot (atomically).", valueName: "file"))
     var output: String
 
+    func validate() throws {
+        if output.isEmpty { throw ValidationError("-o needs a file name") }
+    }
+
     func run() throws {
         try reportingFailures {
             let inventory = try host.loadInventory()

@@ -28,13 +28,14 @@ struct TransformCommand: ParsableCommand {
     @Flag(
         name: .customLong("in-place"),
         help: """
-            Replace the domain file atomically (following a link), keeping its owner, group, mode and extended \
+            Replace the domain file atomically (following a link of yours or root's), keeping its owner, group, mode and extended \
             attributes, locked against a concurrent edit.
             """)
     var inPlace = false
 
     func validate() throws {
         if inPlace && output != nil { throw ValidationError("give -o FILE or --in-place, not both") }
+        if output == "" { throw ValidationError("-o needs a file name") }
         if inPlace && (arguments.domain == nil || arguments.domain == "-") {
             throw ValidationError("--in-place needs a domain file")
         }
@@ -68,7 +69,13 @@ struct TransformCommand: ParsableCommand {
         } catch {
             throw CommandFailure.writing(error)
         }
-        let result = try arguments.run { _ in try readDomainFile(file.path) }
+        let result = try arguments.run { _ in
+            do {
+                return try file.read()
+            } catch {
+                throw CommandFailure.usage("\(error)")
+            }
+        }
         guard let xml = result.xml, result.changed else { return }
         do throws(AtomicFile.WriteError) {
             try file.replace(with: xml)
