@@ -53,6 +53,16 @@ struct SriovCommandTests {
         #expect(result.stdout.hasPrefix("pci_0000_03_00_0: 8 virtual functions\n  pci_0000_03_10_0\n"))
     }
 
+    @Test func aNegativeTotalIsRefusedNotACrash() throws {
+        let tree = try Self.tree()
+        let pf = tree.pathOfPCI(try PCIAddress(sysfsName: "0000:03:00.0"))
+        try tree.write(pf + "/sriov_totalvfs", "-1\n")
+        let result = Self.run(tree, ["pci_0000_03_00_0", "--numvfs", "0", "--connect", "test:///default"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("pci_0000_03_00_0 reports -1 as its sriov_totalvfs; the count is not changed"))
+        #expect(try Self.numvfs(tree) == "3\n")
+    }
+
     @Test func refusesWhileAVirtualFunctionIsAssigned() throws {
         let tree = try Self.tree()
         let result = Self.run(tree, ["pci_0000_03_00_0", "--numvfs", "0", "--snapshot", VDSMHost.path, "--force"])

@@ -21,6 +21,43 @@ struct HookRecord: Equatable {
         SysfsTree(root: root).absolute(directory + "/" + domain + ".devices")
     }
 
+    /// Whether a domain name can name a record file: not empty, not `.` or `..`, no `/` (libvirt
+    /// refuses `/` in names itself) and no newline.
+    static func isUsable(_ domain: String) -> Bool {
+        !domain.isEmpty && domain != "." && domain != ".." && !domain.contains("/") && !domain.contains("\n")
+    }
+
+    /// Opens `relative` (a directory under the root, `run/hostdev/qemu`), creating what is missing
+    /// with mode 0755, each component opened from its parent without following a link: the hook's
+    /// records and lock never land outside the root, whatever links are planted there.
+    static func openDirectory(root: String, _ relative: String) throws(HookFailure) -> Int32 {
+        var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard current >= 0 else {
+            throw HookFailure("cannot open \(root): \(String(cString: strerror(errno)))")
+        }
+        var walked = ""
+        for part in relative.split(separator: "/").map(String.init) {
+            walked += (walked.isEmpty ? "" : "/") + part
+            if mkdirat(current, part, 0o755) != 0 && errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                close(current)
+                throw HookFailure("cannot create \(SysfsTree(root: root).absolute(walked)): \(reason)")
+            }
+            let next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let code = errno
+            var info = stat()
+            let isLink =
+                next < 0 && fstatat(current, part, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK
+            close(current)
+            guard next >= 0 else {
+                let reason = isLink ? "a symbolic link; not followed" : String(cString: strerror(code))
+                throw HookFailure("cannot open \(SysfsTree(root: root).absolute(walked)): \(reason)")
+            }
+            current = next
+        }
+        return current
+    }
+
     /// The record of a domain; `nil` when the hook detached nothing for it.
     static func read(root: String, domain: String) throws(HookFailure) -> HookRecord? {
         let text: String?
@@ -47,22 +84,28 @@ struct HookRecord: Equatable {
 
     /// Writes the record atomically, creating its directory.
     func write(root: String, domain: String) throws(HookFailure) {
-        let tree = SysfsTree(root: root)
-        var directory = ""
-        for part in Self.directory.split(separator: "/") {
-            directory += (directory.isEmpty ? "" : "/") + part
-            mkdir(tree.absolute(directory), 0o755)
-        }
+        let directory = try Self.openDirectory(root: root, Self.directory)
+        let path = Self.path(root: root, domain: domain)
+        let location = WriteLocation(directory: directory, name: domain + ".devices", path: path)
         let text = devices.map { "\($0.address) \($0.driver ?? "-")\n" }.joined()
         do throws(AtomicFile.WriteError) {
-            try AtomicFile.write(Array(text.utf8), to: Self.path(root: root, domain: domain))
+            try TerminationSignals.held { () throws(AtomicFile.WriteError) in
+                let file = try TemporaryFile(in: location, mode: 0o644, for: path)
+                try file.write(Array(text.utf8), for: path)
+                try file.flush(for: path)
+                try file.commit(for: path)
+            }
         } catch {
             throw HookFailure(error.description)
         }
     }
 
-    /// Removes the record.
-    static func remove(root: String, domain: String) {
-        unlink(path(root: root, domain: domain))
+    /// Removes the record; one that is not there is not an error.
+    static func remove(root: String, domain: String) throws(HookFailure) {
+        let directory = try openDirectory(root: root, Self.directory)
+        defer { close(directory) }
+        guard unlinkat(directory, domain + ".devices", 0) == 0 || errno == ENOENT else {
+            throw HookFailure("cannot remove \(path(root: root, domain: domain)): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -51,9 +51,8 @@ public struct QEMUHook: Sendable {
     ///   - operation, subOperation: `prepare`/`begin`, `release`/`end`, …
     ///   - domainXML: the domain XML libvirt gives on stdin.
     public func run(domain: String, operation: String, subOperation: String, domainXML: [UInt8]) -> Outcome {
-        switch (operation, subOperation) {
-        case ("prepare", "begin"), ("release", "end"), ("migrate", "begin"): break
-        default: return Outcome(exitCode: 0, messages: [], changed: [])
+        guard Self.handles(operation: operation, subOperation: subOperation) else {
+            return Outcome(exitCode: 0, messages: [], changed: [])
         }
         let document: XMLDocument
         do throws(XMLError) {
@@ -65,6 +64,19 @@ public struct QEMUHook: Sendable {
         guard root.name == "domain", MigrationMarker.isMarkedNonMigratable(root) else {
             return Outcome(exitCode: 0, messages: [], changed: [])
         }
+        guard HookRecord.isUsable(domain) else {
+            return Outcome(exitCode: 2, messages: ["domain name '\(domain)' cannot name a hook record"], changed: [])
+        }
+        // Held until this run returns (migrate changes nothing: it needs none).
+        var lock: HookLock?
+        if operation != "migrate" {
+            do throws(HookFailure) {
+                lock = try HookLock(root: self.root)
+            } catch {
+                return Outcome(exitCode: 1, messages: ["domain '\(domain)': \(error)"], changed: [])
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
         switch operation {
         case "prepare": return prepare(domain: domain, root: root, xml: domainXML)
         case "release": return release(domain: domain)
@@ -72,6 +84,15 @@ public struct QEMUHook: Sendable {
             return Outcome(
                 exitCode: 1, messages: ["domain '\(domain)' is marked non-migratable: it has host devices"],
                 changed: [])
+        }
+    }
+
+    /// Whether the hook acts on an invocation (`prepare begin`, `release end`, `migrate begin`); it
+    /// leaves every other alone, without reading the domain.
+    public static func handles(operation: String, subOperation: String) -> Bool {
+        switch (operation, subOperation) {
+        case ("prepare", "begin"), ("release", "end"), ("migrate", "begin"): true
+        default: false
         }
     }
 
@@ -94,7 +115,12 @@ public struct QEMUHook: Sendable {
             Outcome(exitCode: 1, messages: reasons.map { "domain '\(domain)' refused: \($0)" }, changed: [])
         }
         let addresses = Self.devices(of: root)
-        guard !addresses.isEmpty || !MigrationMarker.placeholders(in: root).isEmpty else {
+        // A managed='no' PCI hostdev whose address cannot be read is not in `addresses`: the rules
+        // below refuse it, so they run whenever the domain has one.
+        let passthrough = HostdevElement.all(in: root).contains {
+            $0.managed != "yes" && ($0.mode == nil || $0.mode == "subsystem") && $0.type == "pci"
+        }
+        guard passthrough || !MigrationMarker.placeholders(in: root).isEmpty else {
             return Outcome(exitCode: 0, messages: [], changed: [])
         }
         let inventory: HostInventory
@@ -173,7 +199,7 @@ public struct QEMUHook: Sendable {
                     if let previous {
                         try previous.write(root: root, domain: domain)
                     } else {
-                        HookRecord.remove(root: root, domain: domain)
+                        try HookRecord.remove(root: root, domain: domain)
                     }
                 } catch {
                     messages.append("domain '\(domain)': \(error)")
@@ -197,7 +223,10 @@ public struct QEMUHook: Sendable {
         let binding = StubBinding(root: root, writer: writer)
         var messages: [String] = []
         var changed: [String] = []
-        for (address, _) in record.devices {
+        // A device that could not be given back stays in the record, for the next release to retry.
+        var kept = HookRecord(devices: [])
+        for device in record.devices {
+            let address = device.address
             if let holder = running.first(where: { $0.hostdevSources.contains(.pci(address)) }) {
                 messages.append(
                     "domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: running domain '\(holder.name)' holds it"
@@ -209,9 +238,21 @@ public struct QEMUHook: Sendable {
                 changed.append(address.nodeDeviceName)
             } catch {
                 messages.append("domain '\(domain)': \(error)")
+                kept.devices.append(device)
             }
         }
-        HookRecord.remove(root: root, domain: domain)
+        do throws(HookFailure) {
+            if kept.devices.isEmpty {
+                try HookRecord.remove(root: root, domain: domain)
+            } else {
+                try kept.write(root: root, domain: domain)
+                messages.append(
+                    "domain '\(domain)': \(kept.devices.map(\.address.nodeDeviceName).joined(separator: ", ")) "
+                        + "kept in \(HookRecord.path(root: root, domain: domain)) for the next release")
+            }
+        } catch {
+            messages.append("domain '\(domain)': \(error)")
+        }
         return Outcome(exitCode: messages.isEmpty ? 0 : 1, messages: messages, changed: changed)
     }
 }

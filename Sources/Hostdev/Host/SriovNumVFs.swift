@@ -12,6 +12,8 @@ public enum SriovNumVFs {
             switch self {
             case .notPhysicalFunction(let name):
                 "\(name) is not an SR-IOV physical function (no sriov_totalvfs, no virt_functions capability)"
+            case .outOfRange(let name, _, let total) where total < 0:
+                "\(name) reports \(total) as its sriov_totalvfs; the count is not changed"
             case .outOfRange(let name, let requested, let total):
                 "\(name) supports 0 to \(total) virtual functions, not \(requested)"
             case .virtualFunctionAssigned(let name, let domain, let running):
@@ -33,7 +35,10 @@ public enum SriovNumVFs {
         guard let pci = pf.pci, let total = pci.totalVFs, pci.physicalFunction == nil else {
             return [.notPhysicalFunction(pf.name)]
         }
-        guard (0...total).contains(numVFs) else { return [.outOfRange(pf.name, requested: numVFs, total: total)] }
+        // A negative sriov_totalvfs is a host that cannot be read, not a range.
+        guard total >= 0, (0...total).contains(numVFs) else {
+            return [.outOfRange(pf.name, requested: numVFs, total: total)]
+        }
         var refusals: [Refusal] = []
         for vf in virtualFunctions(of: pci.address, inventory: inventory) {
             for domain in domains where domain.hostdevSources.contains(where: { $0.matches(vf) }) {

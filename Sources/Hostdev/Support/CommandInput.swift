@@ -11,6 +11,11 @@ public enum CommandInput {
         try XMLInput.readBytes(path: path, limits: ParseLimits(maxBytes: limit))
     }
 
+    /// Reads a file, or standard input for `-`, to its end and keeps nothing of it.
+    public static func discard(_ path: String) throws(XMLError) {
+        try XMLInput.forEachChunk(path: path) { _ in }
+    }
+
     /// libvirt's `domain.rng` from a schema directory, compiled once.
     public static func libvirtDomainSchema(directory: String) throws(XMLError) -> RelaxNGSchema {
         try RelaxNGSchema.libvirtDomain(directory: directory)

@@ -8,7 +8,8 @@ struct HookCommand: ParsableCommand {
         abstract: "libvirt's QEMU hook: detach a marked domain's managed='no' devices before it starts.",
         discussion: """
             libvirt runs /etc/libvirt/hooks/qemu.d/hostdev (installed by make install) as \
-            'hostdev hook NAME OPERATION SUB-OPERATION EXTRA' with the domain XML on standard input. For a \
+            'hostdev hook -- NAME OPERATION SUB-OPERATION EXTRA' with the domain XML on standard input \
+            ('--': a name that starts with '-' is still a name). For a \
             domain bearing hostdev's non-migratable marker, 'prepare begin' checks the passthrough rules \
             against this host and binds each managed='no' PCI device (and group placeholder) to vfio-pci; \
             a refusal exits 1 with the reason on stderr, which stops the start. 'release end' gives the \
@@ -32,6 +33,12 @@ struct HookCommand: ParsableCommand {
     var sysfs: String = "/"
 
     func run() throws {
+        guard QEMUHook.handles(operation: operation, subOperation: subOperation) else {
+            // Left alone, whatever the domain: its XML is read to the end (libvirt writes it all)
+            // and not kept, so that no domain, however large, fails an operation the hook ignores.
+            try? CommandInput.discard("-")
+            return
+        }
         let xml: [UInt8]
         do {
             xml = try CommandInput.read("-")
