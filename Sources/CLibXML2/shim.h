@@ -15,6 +15,12 @@
 #include <libxml/xmlsave.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <libxml/xmlIO.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* xmlFree is a global function-pointer variable; Swift 6 wants a function. */
 static inline void hostdev_xml_free(void *pointer) { xmlFree(pointer); }
@@ -245,6 +251,69 @@ static inline size_t hostdev_end_tag_end(xmlNodePtr node) {
 
 static inline void hostdev_silence_generic_errors(void) {
     xmlSetGenericErrorFunc(NULL, hostdev_ignore_generic_error);
+}
+
+/*
+ * Files libxml2 opens itself (a schema and the files it includes): libxml2's own file input opens a
+ * path blocking, so a FIFO or a device in a schema file's place would hang the compile forever.
+ * These callbacks, registered after libxml2's and so tried first, take every local path: a regular
+ * file is read as libxml2 would read it; anything else is opened without blocking and then fails
+ * to read, as an I/O error naming the file, rather than falling through to libxml2's own input.
+ */
+typedef struct {
+    int descriptor;
+} hostdev_local_file;
+
+static inline const char *hostdev_local_path(const char *uri) {
+    if (uri == NULL) return NULL;
+    if (strncmp(uri, "file://localhost/", 17) == 0) return uri + 16;
+    if (strncmp(uri, "file:///", 8) == 0) return uri + 7;
+    if (strstr(uri, "://") != NULL) return NULL;
+    return uri;
+}
+
+static inline int hostdev_local_match(const char *uri) { return hostdev_local_path(uri) != NULL; }
+
+static inline void *hostdev_local_open(const char *uri) {
+    const char *path = hostdev_local_path(uri);
+    if (path == NULL) return NULL;
+    hostdev_local_file *file = (hostdev_local_file *)malloc(sizeof *file);
+    if (file == NULL) return NULL;
+    file->descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (file->descriptor < 0) {
+        free(file);
+        return NULL;
+    }
+    struct stat status;
+    if (fstat(file->descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+        close(file->descriptor);
+        file->descriptor = -1;
+        return file;
+    }
+    fcntl(file->descriptor, F_SETFL, fcntl(file->descriptor, F_GETFL) & ~O_NONBLOCK);
+    return file;
+}
+
+static inline int hostdev_local_read(void *context, char *buffer, int length) {
+    hostdev_local_file *file = (hostdev_local_file *)context;
+    if (file == NULL || file->descriptor < 0) return -1;
+    for (;;) {
+        ssize_t count = read(file->descriptor, buffer, (size_t)length);
+        if (count >= 0) return (int)count;
+        if (errno != EINTR) return -1;
+    }
+}
+
+static inline int hostdev_local_close(void *context) {
+    hostdev_local_file *file = (hostdev_local_file *)context;
+    if (file == NULL) return 0;
+    if (file->descriptor >= 0) close(file->descriptor);
+    free(file);
+    return 0;
+}
+
+static inline void hostdev_register_local_input(void) {
+    xmlRegisterInputCallbacks(hostdev_local_match, hostdev_local_open, hostdev_local_read, hostdev_local_close);
 }
 
 #endif

@@ -1,10 +1,13 @@
 internal import CLibXML2
 
-/// One-time libxml2 set-up: parser globals initialised and stray error printing silenced.
+/// One-time libxml2 set-up: parser globals initialised, stray error printing silenced, and local
+/// files libxml2 opens itself (schemas) opened without blocking.
 enum LibXMLRuntime {
     private static let initialized: Bool = {
         xmlInitParser()
         hostdev_silence_generic_errors()
+        // Schema files are opened without blocking, and only regular files are read.
+        hostdev_register_local_input()
         return true
     }()
 

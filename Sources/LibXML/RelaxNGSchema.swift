@@ -39,6 +39,10 @@ public final class RelaxNGSchema: @unchecked Sendable {
                 "RELAX NG schema not found or unreadable: \(path) (libvirt installs it with the libvirt0 package;"
                     + " or point the schema directory at another copy)", file: path)
         }
+        // A FIFO or a device in the schema's place would be waited on forever (the files it includes
+        // are checked by the input callbacks LibXMLRuntime registers).
+        let (descriptor, _) = try InputReading.opened(path: path, regularFileOnly: true)
+        close(descriptor)
         guard let parser = xmlRelaxNGNewParserCtxt(path) else {
             throw XMLError(.schema, "libxml2 could not open the schema", file: path)
         }

@@ -1,6 +1,10 @@
 import LibXML
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("RELAX NG against libvirt's installed domain schema")
 struct RelaxNGTests {
     static let schema = Result { try RelaxNGSchema.libvirtDomain() }
@@ -65,6 +69,58 @@ struct RelaxNGTests {
         } throws: { error in
             guard let error = error as? XMLError else { return false }
             return error.code == .schema && error.reason.contains("/nonexistent/schemas/domain.rng")
+        }
+    }
+}
+
+@Suite("A schema file that is not a regular file is an error, never a wait")
+struct RelaxNGSchemaFileTests {
+    /// A scratch directory holding `main.rng`, which includes `part.rng`.
+    static func withGrammar(_ body: (String) throws -> Void) throws {
+        let directory = "/tmp/hostdev-rng-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        #expect(mkdir(directory, 0o700) == 0)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let main = """
+            <grammar xmlns="http://relaxng.org/ns/structure/1.0">
+              <include href="part.rng"/>
+              <start><ref name="root"/></start>
+            </grammar>
+            """
+        let part = """
+            <grammar xmlns="http://relaxng.org/ns/structure/1.0">
+              <define name="root"><element name="root"><empty/></element></define>
+            </grammar>
+            """
+        for (name, text) in [("main.rng", main), ("part.rng", part)] {
+            let file = fopen(directory + "/" + name, "w")
+            fputs(text, file)
+            fclose(file)
+        }
+        try body(directory)
+    }
+
+    @Test func theGrammarCompilesFromRegularFiles() throws {
+        try Self.withGrammar { directory in
+            let schema = try RelaxNGSchema(contentsOf: directory + "/main.rng")
+            #expect(schema.validate(try XMLDocument(parsing: "<root/>")).isEmpty)
+        }
+    }
+
+    @Test func aFIFOInTheSchemasPlaceIsAnError() throws {
+        try Self.withGrammar { directory in
+            #expect(unlink(directory + "/main.rng") == 0 && mkfifo(directory + "/main.rng", 0o600) == 0)
+            #expect {
+                try RelaxNGSchema(contentsOf: directory + "/main.rng")
+            } throws: { "\($0)".contains("not a regular file (a named pipe)") }
+        }
+    }
+
+    @Test func aFIFOInAnIncludedFilesPlaceIsAnError() throws {
+        try Self.withGrammar { directory in
+            #expect(unlink(directory + "/part.rng") == 0 && mkfifo(directory + "/part.rng", 0o600) == 0)
+            #expect {
+                try RelaxNGSchema(contentsOf: directory + "/main.rng")
+            } throws: { "\($0)".contains("could not load") && "\($0)".contains("part.rng") }
         }
     }
 }
