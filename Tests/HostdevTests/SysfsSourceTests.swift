@@ -56,6 +56,26 @@ struct SysfsSourceTests {
         }
     }
 
+    @Test(arguments: [
+        ("sys", "", "sys/bus does not exist: not a sysfs root"),
+        ("sys", "/nowhere", "sys is there but does not lead to a directory"),
+        ("sys/bus/pci/devices", "/nowhere", "sys/bus/pci/devices is there but does not lead to a directory"),
+    ])
+    func aRootThatIsNotASysfsTreeIsAnErrorNotAnEmptyHost(path: String, link: String, message: String) throws {
+        try withScratchDirectory("not-sysfs") { root in
+            let parent = (root + "/" + path).split(separator: "/").dropLast().joined(separator: "/")
+            #expect(system("mkdir -p '/\(parent)'") == 0)
+            if link.isEmpty {
+                #expect(mkdir(root + "/" + path, 0o755) == 0)
+            } else {
+                #expect(symlink(link, root + "/" + path) == 0)
+            }
+            #expect {
+                try InventorySource.sysfs(root: root).load()
+            } throws: { "\($0)".contains(root + "/" + message) }
+        }
+    }
+
     @Test func aUSBDeviceWithoutAnAddressIsAnError() throws {
         let tree = try FakeSysfs(mirroring: try Self.sample.get())
         try FileManager.default.removeItem(atPath: tree.root + "/sys/bus/usb/devices/1-3/busnum")

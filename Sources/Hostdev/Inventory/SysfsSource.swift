@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads a sysfs tree (`ROOT/sys/bus/pci/devices`, `ROOT/sys/kernel/iommu_groups`, …) as the kernel
 /// lays it out; `/` is the live host. Names follow libvirt's (`pci_0000_01_00_0`, `usb_1_3`,
 /// `scsi_0_0_0_0`, `net_IFACE_MAC`), and vendor and product names come from the tree's
@@ -5,9 +9,13 @@
 enum SysfsSource {
     static func load(root: String) throws(InventoryError) -> HostInventory {
         let tree = SysfsTree(root: root)
-        guard tree.exists("sys") else {
-            throw InventoryError(.unreadable, "\(tree.absolute("sys")) does not exist: not a sysfs root")
+        // A root without sys/bus is not a sysfs tree (a mistyped --sysfs), not a host without
+        // devices; a PCI device directory that is there but cannot be opened (a dangling link) is
+        // unreadable, not empty. A missing sys/bus/pci is a host without a PCI bus.
+        guard try isDirectory("sys", in: tree), try isDirectory("sys/bus", in: tree) else {
+            throw InventoryError(.unreadable, "\(tree.absolute("sys/bus")) does not exist: not a sysfs root")
         }
+        _ = try isDirectory("sys/bus/pci/devices", in: tree)
         var reader = try SysfsReader(tree: tree)
         try reader.readPCI()
         try reader.readUSB()
@@ -22,6 +30,17 @@ enum SysfsSource {
         let system = HostDevice(name: "computer", capability: "system")
         return HostInventory(devices: [system] + devices, domains: [], facts: facts, origin: "sysfs \(root)")
     }
+}
+
+/// Whether `relative` is a directory (links resolved within the root); `false` when nothing is
+/// there, an error when something is there that is not a directory or does not lead to one.
+private func isDirectory(_ relative: String, in tree: SysfsTree) throws(InventoryError) -> Bool {
+    if let descriptor = try tree.openWithinRoot(relative, flags: O_RDONLY | O_DIRECTORY) {
+        close(descriptor)
+        return true
+    }
+    guard try tree.presence(relative) else { return false }
+    throw InventoryError(.unreadable, "\(tree.absolute(relative)) is there but does not lead to a directory")
 }
 
 /// The device part of a sysfs read.
