@@ -89,6 +89,11 @@ enum EmbeddedCalls {
     static func list(host: String?, optionsJSON: [UInt8]?) -> CallOutcome {
         outcome { () throws(CallFailure) -> CallOutcome in
             let options = try EmbeddedOptions.decode(optionsJSON, allowed: EmbeddedOptions.listKeys)
+            do throws(InventoryError) {
+                try DeviceListing.checkCapabilities(options.capabilities ?? [])
+            } catch {
+                throw CallFailure.input("options: " + error.description)
+            }
             guard let source = try HostSpec.source(host) else {
                 throw CallFailure.input(
                     "this needs a host: \"snapshot:PATH\", \"sysfs:ROOT\" or a libvirt URI (or set LIBVIRT_DEFAULT_URI)"

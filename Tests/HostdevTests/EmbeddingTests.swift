@@ -62,6 +62,21 @@ import Testing
         #expect(badXML.code == 2)
     }
 
+    @Test func anUnknownCapabilityIsBadInputNamingTheKnownOnesBeforeTheHostIsRead() throws {
+        for host in [Self.host, "snapshot:/nonexistent/host.xml"] {
+            let outcome = EmbeddedCalls.list(
+                host: host, optionsJSON: Array(#"{"capabilities": ["pci", "bogus", "usb_devices"]}"#.utf8))
+            #expect(outcome.code == 2)
+            #expect(outcome.output == nil)
+            let error = try #require(Self.report(outcome)["error"] as? String)
+            #expect(error.contains("unknown capabilities 'bogus', 'usb_devices'"), "\(error)")
+            // The library's one list, which the command line checks too.
+            #expect(error.hasSuffix("known: " + DeviceListing.knownCapabilities.joined(separator: ", ")), "\(error)")
+        }
+        let known = EmbeddedCalls.list(host: Self.host, optionsJSON: Array(#"{"capabilities": ["mdev_types"]}"#.utf8))
+        #expect(known.code == 0 && known.report.hasPrefix("{"))
+    }
+
     @Test func lintAndListAnswerFromMemory() throws {
         let domain = try #require(readFile(Repository.root + "/Tests/Fixtures/lint/iommu-group-incomplete.xml"))
         let lint = EmbeddedCalls.lint(

@@ -18,6 +18,20 @@ struct ListCommandTests {
         #expect(result.stderr.contains("no domain named 'nope'"))
     }
 
+    @Test func unknownCapabilityIsAUsageErrorNamingTheKnownOnes() throws {
+        let known = "known: " + DeviceListing.knownCapabilities.joined(separator: ", ")
+        // Checked before the host is read: a root that does not exist is not the answer.
+        for host in [["--snapshot", Repository.sampleHost], ["--sysfs", "/nonexistent/root"]] {
+            let result = HostdevBinary.run(["list"] + host + ["--capability", "pci", "--capability", "bogus"])
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("unknown capability 'bogus'; " + known), "\(result.stderr)")
+        }
+        let inventory = try InventorySource.snapshot(path: Repository.sampleHost).load()
+        #expect(throws: InventoryError.self) { try DeviceListing(inventory: inventory, capabilities: ["PCI"]) }
+        #expect(DeviceListing.knownCapabilities.contains("mdev_types"))
+    }
+
     @Test func missingSnapshotIsBadInput() {
         let result = HostdevBinary.run(["list", "--snapshot", "/nonexistent/host.xml"])
         #expect(result.status == 2)

@@ -8,12 +8,40 @@ public struct DeviceListing: Sendable {
     /// The inventory they came from.
     public let inventory: HostInventory
 
+    /// libvirt's node-device capability names, the ones `virsh nodedev-list --cap` takes: the
+    /// capabilities a listing can select.
+    public static let knownCapabilities: [String] = [
+        "system", "pci", "usb_device", "usb", "net", "scsi_host", "scsi_target", "scsi", "storage", "fc_host",
+        "vports", "scsi_generic", "drm", "mdev_types", "mdev", "ccw", "css", "vdpa", "ap_card", "ap_queue",
+        "ap_matrix", "vpd",
+    ]
+
+    /// Checks capability names before a listing is made (and before its host is read).
+    ///
+    /// - Parameter capabilities: the names a caller asked for.
+    /// - Throws: ``InventoryError`` (`malformed`) naming the unknown ones and listing
+    ///   ``knownCapabilities``: a misspelt capability must not pass as an empty listing.
+    public static func checkCapabilities(_ capabilities: [String]) throws(InventoryError) {
+        var seen = Set<String>()
+        let unknown = capabilities.filter { !knownCapabilities.contains($0) && seen.insert($0).inserted }
+        guard unknown.isEmpty else {
+            let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
+            throw InventoryError(
+                .malformed,
+                "unknown capabilit\(unknown.count == 1 ? "y" : "ies") \(names); known: "
+                    + knownCapabilities.joined(separator: ", "))
+        }
+    }
+
     /// Selects devices.
     /// - Parameters:
     ///   - inventory: the host.
     ///   - capabilities: keep devices with any of these capabilities (`pci`, `usb_device`, …); all when empty.
+    ///     Each must be one of ``knownCapabilities``.
     ///   - domain: keep devices that this domain (name or UUID) names as hostdev sources.
+    /// - Throws: ``InventoryError`` for an unknown capability (see ``checkCapabilities(_:)``) or domain.
     public init(inventory: HostInventory, capabilities: [String] = [], domain: String? = nil) throws(InventoryError) {
+        try Self.checkCapabilities(capabilities)
         var selected = inventory.devices
         if !capabilities.isEmpty {
             // `mdev_types` is libvirt's flag for the parents of mediated devices, not a device's own capability.

@@ -51,7 +51,9 @@ int hostdev_lint(const char *domain_xml, const char *host, const char *options_j
 
 /*
  * Lists a host's devices in VDSM's shape, {NAME: {"params": {...}, "vmId": UUID}}.
- * options_json: NULL, "{}" or {"capabilities": ["pci", ...], "domain": "NAME or UUID"}.
+ * options_json: NULL, "{}" or {"capabilities": ["pci", ...], "domain": "NAME or UUID"}. The
+ *   capabilities are libvirt's node-device names (those `virsh nodedev-list --cap` takes); an unknown
+ *   one is bad input (2), and the report names it and the known ones.
  */
 int hostdev_list(const char *host, const char *options_json, char **out_json);
 

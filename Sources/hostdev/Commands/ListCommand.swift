@@ -23,6 +23,11 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            do throws(InventoryError) {
+                try DeviceListing.checkCapabilities(capabilities)
+            } catch {
+                throw CommandFailure.usage(error.description)
+            }
             let inventory = try host.loadInventory()
             let listing: DeviceListing
             do throws(InventoryError) {
