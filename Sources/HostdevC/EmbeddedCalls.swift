@@ -122,13 +122,32 @@ enum EmbeddedCalls {
 
 /// The host argument: `snapshot:PATH`, `sysfs:ROOT`, a libvirt URI, or none.
 enum HostSpec {
-    /// The source a host string names; `nil` for none (`NULL` or empty, and no `LIBVIRT_DEFAULT_URI`).
+    /// The source a host string names; `nil` for none (`NULL` and no `LIBVIRT_DEFAULT_URI`). An empty
+    /// host, or a `snapshot:` or `sysfs:` naming nothing, is bad input: it is not `NULL`'s default.
     static func source(_ host: String?) throws(CallFailure) -> InventorySource? {
-        guard let host, !host.isEmpty else {
+        guard let host else {
             return getenv("LIBVIRT_DEFAULT_URI") != nil ? .libvirt(uri: nil) : nil
         }
-        if host.hasPrefix("snapshot:") { return .snapshot(path: String(host.dropFirst("snapshot:".count))) }
-        if host.hasPrefix("sysfs:") { return .sysfs(root: String(host.dropFirst("sysfs:".count))) }
+        guard !host.isEmpty else {
+            throw CallFailure.input(
+                "host is empty: give \"snapshot:PATH\", \"sysfs:ROOT\", a libvirt URI, or NULL for none "
+                    + "(LIBVIRT_DEFAULT_URI when it is set)")
+        }
+        if host.hasPrefix("snapshot:") {
+            let path = String(host.dropFirst("snapshot:".count))
+            guard !path.isEmpty else {
+                throw CallFailure.input("host \"snapshot:\" names no file: give \"snapshot:PATH\"")
+            }
+            return .snapshot(path: path)
+        }
+        if host.hasPrefix("sysfs:") {
+            let root = String(host.dropFirst("sysfs:".count))
+            guard !root.isEmpty else {
+                throw CallFailure.input(
+                    "host \"sysfs:\" names no root: give \"sysfs:ROOT\" (\"sysfs:/\" for this host)")
+            }
+            return .sysfs(root: root)
+        }
         return .libvirt(uri: host)
     }
 

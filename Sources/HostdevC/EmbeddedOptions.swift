@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Hostdev
 import LibXML
 
 /// The `options_json` of the C calls. Unknown keys are refused (a misspelt option must not pass
@@ -18,6 +19,9 @@ struct EmbeddedOptions: Decodable {
     static let lintKeys: Set<String> = ["schema", "schemas", "select", "ignore", "source"]
     static let listKeys: Set<String> = ["capabilities", "domain"]
 
+    /// The largest options text accepted: the request's limit, ``VMCreateRequest/maxBytes``.
+    static let maxBytes = VMCreateRequest.maxBytes
+
     private struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -25,8 +29,12 @@ struct EmbeddedOptions: Decodable {
         init?(intValue: Int) { nil }
     }
 
-    /// Decodes options, refusing keys outside `allowed`; `nil` or empty bytes are `{}`.
+    /// Decodes options, refusing keys outside `allowed` and text over ``maxBytes``; `nil` or empty
+    /// bytes are `{}`.
     static func decode(_ bytes: [UInt8]?, allowed: Set<String>) throws(CallFailure) -> EmbeddedOptions {
+        if let bytes, bytes.count > maxBytes {
+            throw CallFailure.input("options: larger than the \(maxBytes >> 20) MiB limit")
+        }
         guard let bytes, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else {
             return EmbeddedOptions()
         }

@@ -15,9 +15,12 @@ public func hostdevTransform(
     _ optionsJSON: UnsafePointer<CChar>?, _ outXML: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
     _ outReportJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
-    let outcome = EmbeddedCalls.transform(
-        domainXML: CString.bytes(domainXML), requestJSON: CString.bytes(requestJSON), host: CString.string(host),
-        optionsJSON: CString.bytes(optionsJSON))
+    let outcome = CString.withHost(host) { host in
+        EmbeddedCalls.transform(
+            domainXML: CString.bytes(domainXML),
+            requestJSON: CString.bytes(requestJSON, limit: VMCreateRequest.maxBytes),
+            host: host, optionsJSON: CString.bytes(optionsJSON, limit: EmbeddedOptions.maxBytes))
+    }
     outXML?.pointee = outcome.output.map(CString.copy)
     outReportJSON?.pointee = CString.copy(Array(outcome.report.utf8))
     return outcome.code
@@ -32,8 +35,10 @@ public func hostdevLint(
 ) -> Int32 {
     let outcome: CallOutcome
     if let xml = CString.bytes(domainXML) {
-        outcome = EmbeddedCalls.lint(
-            domainXML: xml, host: CString.string(host), optionsJSON: CString.bytes(optionsJSON))
+        outcome = CString.withHost(host) { host in
+            EmbeddedCalls.lint(
+                domainXML: xml, host: host, optionsJSON: CString.bytes(optionsJSON, limit: EmbeddedOptions.maxBytes))
+        }
     } else {
         outcome = CallFailure.input("domain_xml is NULL: give the domain to lint").outcome
     }
@@ -48,7 +53,9 @@ public func hostdevList(
     _ host: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
     _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
-    let outcome = EmbeddedCalls.list(host: CString.string(host), optionsJSON: CString.bytes(optionsJSON))
+    let outcome = CString.withHost(host) { host in
+        EmbeddedCalls.list(host: host, optionsJSON: CString.bytes(optionsJSON, limit: EmbeddedOptions.maxBytes))
+    }
     outJSON?.pointee = CString.copy(Array(outcome.report.utf8))
     return outcome.code
 }
@@ -70,17 +77,34 @@ enum CString {
     /// The release as a C string, made once and never freed.
     nonisolated(unsafe) static let version: UnsafeMutablePointer<CChar> = strdup(hostdevVersion)!
 
-    /// The bytes of a NUL-terminated string, without the NUL; `nil` for `NULL`.
-    static func bytes(_ pointer: UnsafePointer<CChar>?) -> [UInt8]? {
+    /// The bytes of a NUL-terminated string, without the NUL; `nil` for `NULL`. With a `limit`, at
+    /// most `limit + 1` bytes are read and copied: enough for the reader to refuse a longer string
+    /// without holding all of it.
+    static func bytes(_ pointer: UnsafePointer<CChar>?, limit: Int? = nil) -> [UInt8]? {
         guard let pointer else { return nil }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: strlen(pointer) + 1) {
-            Array(UnsafeBufferPointer(start: $0, count: strlen(pointer)))
+        let count = limit.map { strnlen(pointer, $0 + 1) } ?? strlen(pointer)
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: count) {
+            Array(UnsafeBufferPointer(start: $0, count: count))
         }
     }
 
-    /// The string, decoded as UTF-8; `nil` for `NULL`.
-    static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
-        bytes(pointer).map { String(decoding: $0, as: UTF8.self) }
+    /// The string, decoded as UTF-8; `nil` for `NULL`. Bytes that are not UTF-8 are bad input,
+    /// never replaced: a path with a replacement character is another path.
+    static func string(_ pointer: UnsafePointer<CChar>?, argument: String) throws(CallFailure) -> String? {
+        guard let bytes = bytes(pointer) else { return nil }
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw CallFailure.input("\(argument) is not valid UTF-8")
+        }
+        return string
+    }
+
+    /// Runs a call with its host argument decoded, or answers bad input (2) when it is not UTF-8.
+    static func withHost(_ pointer: UnsafePointer<CChar>?, _ call: (String?) -> CallOutcome) -> CallOutcome {
+        do throws(CallFailure) {
+            return call(try string(pointer, argument: "host"))
+        } catch {
+            return error.outcome
+        }
     }
 
     /// A malloc'ed NUL-terminated copy, for the caller to free with `hostdev_free`.

@@ -52,7 +52,7 @@ import Testing
 
     @Test func devicesWithoutAHostAreBadInputAndAMissingSnapshotIsAHostFailure() throws {
         let withoutHost = EmbeddedCalls.transform(
-            domainXML: nil, requestJSON: Array(Self.gpuRequest.utf8), host: "", optionsJSON: nil)
+            domainXML: nil, requestJSON: Array(Self.gpuRequest.utf8), host: nil, optionsJSON: nil)
         if getenv("LIBVIRT_DEFAULT_URI") == nil { #expect(withoutHost.code == 2) }
         let missing = EmbeddedCalls.list(host: "snapshot:/nonexistent/host.xml", optionsJSON: nil)
         #expect(missing.code == 3)
@@ -75,6 +75,67 @@ import Testing
         }
         let known = EmbeddedCalls.list(host: Self.host, optionsJSON: Array(#"{"capabilities": ["mdev_types"]}"#.utf8))
         #expect(known.code == 0 && known.report.hasPrefix("{"))
+    }
+
+    @Test func aHostThatIsNotUTF8IsBadInputAndNoOtherPathIsRead() throws {
+        try withScratchDirectory("host-utf8") { directory in
+            // The path the bytes would name with U+FFFD in place of the byte that is not UTF-8.
+            let sample = try #require(readFile(Repository.sampleHost))
+            try sample.write(toFile: directory + "/host\u{FFFD}.xml")
+            let host = Array("snapshot:\(directory)/host".utf8) + [0xFF] + Array(".xml".utf8)
+            var json: UnsafeMutablePointer<CChar>?
+            let code = (host.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                hostdevList($0.baseAddress, nil, &json)
+            }
+            defer { hostdevFree(json) }
+            #expect(code == 2)
+            let report = try #require(json.map { String(cString: $0) })
+            #expect(report.contains("host is not valid UTF-8"), "\(report)")
+        }
+    }
+
+    @Test(arguments: [
+        ("", "host is empty"), ("snapshot:", "host \"snapshot:\" names no file"),
+        ("sysfs:", "host \"sysfs:\" names no root"),
+    ])
+    func anEmptyHostIsBadInputNotNoHost(host: String, message: String) throws {
+        let domain = try #require(readFile(Repository.root + "/Tests/Fixtures/lint/managed-yes.xml"))
+        var lintReport: UnsafeMutablePointer<CChar>?
+        var listReport: UnsafeMutablePointer<CChar>?
+        let lintCode = hostdevLint(domain, host, #"{"schema": false}"#, &lintReport)
+        let listCode = hostdevList(host, nil, &listReport)
+        defer {
+            hostdevFree(lintReport)
+            hostdevFree(listReport)
+        }
+        for (code, report) in [(lintCode, lintReport), (listCode, listReport)] {
+            #expect(code == 2)
+            let text = try #require(report.map { String(cString: $0) })
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            let error = try #require(object?["error"] as? String)
+            #expect(error.hasPrefix(message), "\(error)")
+        }
+    }
+
+    @Test func optionsOverTheRequestsByteLimitAreBadInput() throws {
+        let domain = try #require(readFile(Repository.root + "/Tests/Fixtures/lint/managed-yes.xml"))
+        let head = #"{"schema": false, "source": ""#
+        let tail = #""}"#
+        let atLimit =
+            head + String(repeating: "a", count: VMCreateRequest.maxBytes - head.utf8.count - tail.utf8.count)
+            + tail
+        var report: UnsafeMutablePointer<CChar>?
+        #expect(hostdevLint(domain, nil, atLimit, &report) == 0)
+        hostdevFree(report)
+        report = nil
+        let overLimit = head + "a" + String(atLimit.dropFirst(head.utf8.count))
+        #expect(hostdevLint(domain, nil, overLimit, &report) == 2)
+        let error = try #require(report.map { String(cString: $0) })
+        hostdevFree(report)
+        #expect(error.contains("options: larger than the 8 MiB limit"), "\(error)")
+        var list: UnsafeMutablePointer<CChar>?
+        #expect(hostdevList(Self.host, overLimit, &list) == 2)
+        hostdevFree(list)
     }
 
     @Test func lintAndListAnswerFromMemory() throws {

@@ -12,8 +12,11 @@
  *
  * A host is "snapshot:PATH" (a libvirt test-driver <node> file), "sysfs:ROOT" (a sysfs tree, "/" for
  * this host), any other string a libvirt URI, or NULL (LIBVIRT_DEFAULT_URI when it is set, else no
- * host). The calls may run from several threads at once, keep nothing between calls and print
- * nothing. Link with `pkg-config --cflags --libs hostdev`.
+ * host). An empty host ("", "snapshot:" or "sysfs:") is not NULL: it is bad input (2), as is a host
+ * that is not valid UTF-8 (its bytes are never replaced, so no other path is read). options_json and
+ * request_json may be at most 8 MiB; a longer one is bad input (2). The calls may run from several
+ * threads at once, keep nothing between calls and print nothing. Link with
+ * `pkg-config --cflags --libs hostdev`.
  */
 #ifndef HOSTDEV_H
 #define HOSTDEV_H
