@@ -118,4 +118,61 @@ struct TheInstalledLibraryServesCAndPython {
 
                 """)
     }
+
+    @Test func thePythonModuleRefusesWhatCWouldCutShortOrTakeForNoHost() throws {
+        let script = #"""
+            import pathlib
+            import hostdev
+
+            snapshot = "Samples/hosts/sample-host.xml"
+            domain = open("Tests/Fixtures/lint/managed-yes.xml").read()
+
+            def attempt(label, call):
+                try:
+                    call()
+                    print(label, "accepted")
+                except hostdev.InputError as error:
+                    print(label, error.code, str(error).split(";")[0])
+
+            one = hostdev.list_devices(snapshot=snapshot, capabilities="usb_device")
+            print(sorted(one) == sorted(hostdev.list_devices(snapshot=snapshot, capabilities=["usb_device"])), len(one) > 0)
+            print(hostdev.lint(domain, schema=False, select="managed-yes").diagnostics[0]["rule"])
+            attempt("capability", lambda: hostdev.list_devices(snapshot=snapshot, capabilities=["bogus"]))
+            attempt("snapshot-nul", lambda: hostdev.list_devices(snapshot=snapshot + "\0.txt"))
+            attempt("sysfs-nul", lambda: hostdev.lint(domain, sysfs="/\0x", schema=False))
+            attempt("uri-nul", lambda: hostdev.lint(domain, uri="test:///default\0x", schema=False))
+            attempt("xml-nul", lambda: hostdev.lint(domain + "\0<junk", schema=False))
+            attempt("xml-bytes-nul", lambda: hostdev.lint(domain.encode() + b"\0<junk", schema=False))
+            attempt("request-nul", lambda: hostdev.transform(None, '{"vmName": "a"}\0junk', schema=False))
+            attempt("schemas-nul", lambda: hostdev.lint(domain, schemas="/usr\0/x"))
+            attempt("sysfs-empty", lambda: hostdev.lint(domain, sysfs="", schema=False))
+            attempt("snapshot-empty", lambda: hostdev.lint(domain, snapshot=b"", schema=False))
+            attempt("uri-empty", lambda: hostdev.lint(domain, uri="", schema=False))
+            attempt("not-utf8", lambda: hostdev.list_devices(snapshot=b"Samples/hosts/\xff.xml"))
+            print(sorted(hostdev.list_devices(snapshot=snapshot.encode(), domain="nfv-router")))
+            print(sorted(hostdev.list_devices(snapshot=pathlib.Path(snapshot), domain="nfv-router")))
+
+            """#
+        let output = try Self.runPython(script, label: "python-strings")
+        #expect(
+            output == """
+                True True
+                managed-yes
+                capability 2 options: unknown capability 'bogus'
+                snapshot-nul 2 snapshot contains a NUL character
+                sysfs-nul 2 sysfs contains a NUL character
+                uri-nul 2 uri contains a NUL character
+                xml-nul 2 domain_xml contains a NUL character
+                xml-bytes-nul 2 domain_xml contains a NUL character
+                request-nul 2 request contains a NUL character
+                schemas-nul 2 schemas contains a NUL character
+                sysfs-empty 2 sysfs is empty: give a host, or leave it out for none (LIBVIRT_DEFAULT_URI when set)
+                snapshot-empty 2 snapshot is empty: give a host, or leave it out for none (LIBVIRT_DEFAULT_URI when set)
+                uri-empty 2 uri is empty: give a host, or leave it out for none (LIBVIRT_DEFAULT_URI when set)
+                not-utf8 2 host is not valid UTF-8
+                ['pci_0000_03_10_0']
+                ['pci_0000_03_10_0']
+
+                """)
+    }
 }

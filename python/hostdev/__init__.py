@@ -11,6 +11,10 @@ data: a refusal is a result with ``ok`` false, bad input raises ``InputError`` a
         for finding in result.diagnostics:
             print(finding["severity"], finding["rule"], finding["message"])
 
+Paths (``snapshot``, ``sysfs``, ``schemas``) may be str, bytes or os.PathLike. A string argument
+holding a NUL character, or an empty host (``sysfs=""``), raises ``InputError``: it is never cut
+short or taken for no host.
+
 The library is looked up in ``HOSTDEV_LIBRARY`` (a path), then where ``make install`` put it, then
 by the dynamic loader's search (``libhostdev.so.0``).
 """
@@ -110,28 +114,52 @@ def version():
 __version__ = version()
 
 
-def _bytes(value):
+def _text(name, value):
+    """A str or bytes argument as the bytes of a C string; None stays None.
+
+    A NUL would end the C string early and the library would read less than was given: it raises
+    ``InputError`` naming the argument.
+    """
     if value is None:
         return None
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode()
+    data = value if isinstance(value, bytes) else str(value).encode()
+    if b"\0" in data:
+        raise InputError("%s contains a NUL character" % name, INPUT)
+    return data
 
 
-def _json(value):
+def _json(name, value):
     if value is None or isinstance(value, (str, bytes)):
-        return _bytes(value)
+        return _text(name, value)
     return json.dumps(value).encode()
 
 
+def _names(value):
+    """A list of names from a list (or any iterable) of them, or from one name alone."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _path(name, value):
+    """A path option (str, bytes or os.PathLike) as a str for the options JSON."""
+    path = os.fsdecode(value)
+    if "\0" in path:
+        raise InputError("%s contains a NUL character" % name, INPUT)
+    return path
+
+
 def _host(snapshot, sysfs, uri):
-    given = [(prefix, value) for prefix, value in (("snapshot:", snapshot), ("sysfs:", sysfs), ("", uri)) if value]
+    given = [(name, prefix, value) for name, prefix, value in
+             (("snapshot", "snapshot:", snapshot), ("sysfs", "sysfs:", sysfs), ("uri", "", uri)) if value is not None]
     if len(given) > 1:
         raise InputError("give one of snapshot, sysfs, uri, not several", INPUT)
     if not given:
         return None
-    prefix, value = given[0]
-    return (prefix + os.fspath(value)).encode()
+    name, prefix, value = given[0]
+    data = os.fsencode(value)
+    if not data:
+        raise InputError("%s is empty: give a host, or leave it out for none (LIBVIRT_DEFAULT_URI when set)" % name,
+                         INPUT)
+    return _text(name, prefix.encode() + data)
 
 
 def _take(pointer):
@@ -159,12 +187,12 @@ def transform(domain_xml, request, *, snapshot=None, sysfs=None, uri=None, inclu
     ``domain_xml``: the domain (str or bytes), or None to build a minimal one from the request.
     ``request``: vmCreate parameters, a dict or a JSON string. The host: at most one of ``snapshot``
     (a test-driver file), ``sysfs`` (a sysfs root, "/" for this host) or ``uri`` (libvirt); without
-    one, ``LIBVIRT_DEFAULT_URI`` when set. ``schema``: check input and result against libvirt's
-    domain.rng (in ``schemas``, default /usr/share/libvirt/schemas).
+    one, ``LIBVIRT_DEFAULT_URI`` when set; an empty one is bad input. ``schema``: check input and
+    result against libvirt's domain.rng (in ``schemas``, default /usr/share/libvirt/schemas).
     """
     options = {"includeGroup": bool(include_group), "schema": bool(schema)}
     if schemas is not None:
-        options["schemas"] = os.fspath(schemas)
+        options["schemas"] = _path("schemas", schemas)
     if virt_type is not None:
         options["virtType"] = virt_type
     if source is not None:
@@ -172,8 +200,8 @@ def transform(domain_xml, request, *, snapshot=None, sysfs=None, uri=None, inclu
     xml = ctypes.c_void_p()
     report = ctypes.c_void_p()
     code = _library.hostdev_transform(
-        _bytes(domain_xml), _json(request), _host(snapshot, sysfs, uri), json.dumps(options).encode(),
-        ctypes.byref(xml), ctypes.byref(report))
+        _text("domain_xml", domain_xml), _json("request", request), _host(snapshot, sysfs, uri),
+        json.dumps(options).encode(), ctypes.byref(xml), ctypes.byref(report))
     xml_text = _take(xml)
     return Result(code, xml_text, _check(code, _take(report)))
 
@@ -182,31 +210,34 @@ def lint(domain_xml, *, snapshot=None, sysfs=None, uri=None, schema=True, schema
          source=None):
     """Lints one domain: libvirt's schema and the passthrough rules (the host rules with a host).
 
-    ``select`` and ``ignore`` are lists of rule ids. ``ok`` is false when any error was found.
+    ``select`` and ``ignore`` are lists of rule ids (or one id). ``ok`` is false when any error was
+    found.
     """
     options = {"schema": bool(schema)}
     if schemas is not None:
-        options["schemas"] = os.fspath(schemas)
+        options["schemas"] = _path("schemas", schemas)
     if select is not None:
-        options["select"] = list(select)
+        options["select"] = _names(select)
     if ignore is not None:
-        options["ignore"] = list(ignore)
+        options["ignore"] = _names(ignore)
     if source is not None:
         options["source"] = source
     report = ctypes.c_void_p()
     code = _library.hostdev_lint(
-        _bytes(domain_xml), _host(snapshot, sysfs, uri), json.dumps(options).encode(), ctypes.byref(report))
+        _text("domain_xml", domain_xml), _host(snapshot, sysfs, uri), json.dumps(options).encode(),
+        ctypes.byref(report))
     return Result(code, None, _check(code, _take(report)))
 
 
 def list_devices(*, snapshot=None, sysfs=None, uri=None, capabilities=None, domain=None):
     """A host's devices in VDSM's shape: ``{name: {"params": {...}, "vmId": uuid}}``.
 
-    ``capabilities``: keep these (``["pci"]``, …); ``domain``: keep the devices this domain uses.
+    ``capabilities``: keep these (``["pci"]``, …, or one name, ``"pci"``; libvirt's names, an unknown
+    one is bad input); ``domain``: keep the devices this domain uses.
     """
     options = {}
     if capabilities is not None:
-        options["capabilities"] = list(capabilities)
+        options["capabilities"] = _names(capabilities)
     if domain is not None:
         options["domain"] = domain
     listing = ctypes.c_void_p()
