@@ -165,3 +165,27 @@ struct LintOutputTests {
         #expect(result.status == 0)
     }
 }
+
+@Suite("A rule's findings grow with the domain, not with its square")
+struct LintFindingGrowthTests {
+    @Test func hostdevsSharingOneGuestAddressEachNameOneOtherUser() throws {
+        try withScratchDirectory("collisions") { directory in
+            var text = "<domain type='kvm'><name>a</name><memory>1024</memory><os><type>hvm</type></os><devices>\n"
+            for index in 0..<2000 {
+                text += "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x0000' "
+                text += "bus='0x\(String(index >> 8, radix: 16))' slot='0x\(String((index >> 3) & 31, radix: 16))' "
+                text += "function='0x\(index & 7)'/></source>"
+                text += "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/></hostdev>\n"
+            }
+            try (text + "</devices></domain>\n").write(toFile: directory + "/d.xml")
+            let result = HostdevBinary.bounded(
+                ["lint", directory + "/d.xml", "--select", "guest-address-collision"], seconds: 120)
+            #expect(result.status == 1)
+            let lines = result.stdout.split(separator: "\n").filter { $0.contains("[guest-address-collision]") }
+            #expect(lines.count == 2000)
+            // Naming every other user made each line about 2000 names long.
+            #expect(lines.allSatisfy { $0.count < 300 }, "\(lines.first ?? "")")
+            #expect(lines[1].contains("is also used by <hostdev> at line 2 and 1998 other devices"))
+        }
+    }
+}

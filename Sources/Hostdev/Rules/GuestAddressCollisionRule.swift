@@ -25,13 +25,16 @@ struct GuestAddressCollisionRule: PassthroughRule {
         }
         var findings: [Diagnostic] = []
         for (address, labels) in users.sorted(by: { $0.key < $1.key }) where labels.count > 1 {
+            // Each hostdev names the first other user and counts the rest: naming every other user
+            // in every finding made n findings of n names each.
             for (index, label) in labels.enumerated() where label.isHostdev {
-                let others = labels.enumerated().filter { $0.offset != index }.map {
-                    "<\($0.element.device.name)> at \(domain.place(of: $0.element.device))"
-                }
+                let other = labels[index == 0 ? 1 : 0]
+                let more = labels.count - 2
+                let rest = more == 0 ? "" : " and \(more) other device\(more == 1 ? "" : "s")"
                 findings.append(
                     finding(
-                        "guest PCI address \(address) is also used by \(others.joined(separator: ", "))",
+                        "guest PCI address \(address) is also used by <\(other.device.name)> at "
+                            + domain.place(of: other.device) + rest,
                         at: label.node, in: domain))
             }
         }
