@@ -255,10 +255,11 @@ static inline void hostdev_silence_generic_errors(void) {
 
 /*
  * Files libxml2 opens itself (a schema and the files it includes): libxml2's own file input opens a
- * path blocking, so a FIFO or a device in a schema file's place would hang the compile forever.
- * These callbacks, registered after libxml2's and so tried first, take every local path: a regular
- * file is read as libxml2 would read it; anything else is opened without blocking and then fails
- * to read, as an I/O error naming the file, rather than falling through to libxml2's own input.
+ * path blocking, so a FIFO or a device in a schema file's place would hang the compile forever, and
+ * its HTTP input would fetch an include from the network. These callbacks, registered after
+ * libxml2's and so tried first, take every URI: a regular local file is read as libxml2 would read
+ * it; anything else (a FIFO, a device, a URL) fails to read, as an I/O error naming it, rather than
+ * falling through to libxml2's own input.
  */
 typedef struct {
     int descriptor;
@@ -272,13 +273,18 @@ static inline const char *hostdev_local_path(const char *uri) {
     return uri;
 }
 
-static inline int hostdev_local_match(const char *uri) { return hostdev_local_path(uri) != NULL; }
+/* Every URI: one that is not a local file (http://, ftp://) opens to a file that fails to read, so
+   that libxml2 never falls through to its network input. */
+static inline int hostdev_local_match(const char *uri) { return uri != NULL; }
 
 static inline void *hostdev_local_open(const char *uri) {
     const char *path = hostdev_local_path(uri);
-    if (path == NULL) return NULL;
     hostdev_local_file *file = (hostdev_local_file *)malloc(sizeof *file);
     if (file == NULL) return NULL;
+    if (path == NULL) {
+        file->descriptor = -1;
+        return file;
+    }
     file->descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (file->descriptor < 0) {
         free(file);

@@ -115,6 +115,20 @@ struct RelaxNGSchemaFileTests {
         }
     }
 
+    @Test func anIncludeFromTheNetworkIsNotFetched() throws {
+        try Self.withGrammar { directory in
+            // Port 9 (discard) on this host: libxml2's own HTTP input would connect to it.
+            let main = try String(decoding: XMLInput.readBytes(path: directory + "/main.rng"), as: UTF8.self)
+            let remote = main.replacingOccurrences("part.rng", "http://127.0.0.1:9/part.rng")
+            let file = fopen(directory + "/main.rng", "w")
+            fputs(remote, file)
+            fclose(file)
+            #expect {
+                try RelaxNGSchema(contentsOf: directory + "/main.rng")
+            } throws: { "\($0)".contains("could not load http://127.0.0.1:9/part.rng") }
+        }
+    }
+
     @Test func aFIFOInAnIncludedFilesPlaceIsAnError() throws {
         try Self.withGrammar { directory in
             #expect(unlink(directory + "/part.rng") == 0 && mkfifo(directory + "/part.rng", 0o600) == 0)
