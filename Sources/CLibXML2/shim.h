@@ -101,9 +101,20 @@ static inline void hostdev_prescan(const unsigned char *bytes, size_t size, size
         }
         size_t tagLine = line, tagColumn = index - lineStart + 1;
         unsigned char next = bytes[index + 1];
-        if (next == '!' && index + 3 < size && bytes[index + 2] == '-' && bytes[index + 3] == '-') {
+        int comment = next == '!' && index + 3 < size && bytes[index + 2] == '-' && bytes[index + 3] == '-';
+        int cdata = !comment && next == '!' && index + 8 < size && memcmp(bytes + index, "<![CDATA[", 9) == 0;
+        if (comment || cdata || next == '?') {
+            /* A comment, a CDATA section or a processing instruction is a node of the tree too: counted
+               with the elements, so that a document of nothing else stays within the bound. */
+            elements += 1;
+            if (elements > maxElements) {
+                *result = (hostdev_scan_result){1, elements, tagLine, tagColumn};
+                return;
+            }
+        }
+        if (comment) {
             index = hostdev_skip_past(bytes, size, index + 4, "-->", &line, &lineStart);
-        } else if (next == '!' && index + 8 < size && memcmp(bytes + index, "<![CDATA[", 9) == 0) {
+        } else if (cdata) {
             index = hostdev_skip_past(bytes, size, index + 9, "]]>", &line, &lineStart);
         } else if (next == '?') {
             index = hostdev_skip_past(bytes, size, index + 2, "?>", &line, &lineStart);

@@ -9,7 +9,8 @@
 public struct ParseLimits: Sendable, Equatable {
     /// The largest input accepted, in bytes.
     public var maxBytes: Int
-    /// The most elements a document may hold.
+    /// The most elements a document may hold (comments, processing instructions and CDATA sections
+    /// counted with them).
     public var maxElements: Int
     /// The most attributes one element may carry.
     public var maxAttributes: Int

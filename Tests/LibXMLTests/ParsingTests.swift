@@ -80,3 +80,30 @@ struct ParsingTests {
         #expect(hostdev.column == 5)
     }
 }
+
+@Suite("What libxml2 would stop at or pass over unbounded is refused before it parses")
+struct ParseBoundTests {
+    @Test func aNULAfterTheRootIsRefusedWithItsPosition() {
+        let bytes = Array("<domain>\n  <name>a</name>\n</domain>".utf8) + [0] + Array("<evil/>".utf8)
+        #expect {
+            try XMLDocument(parsing: bytes, source: "nul.xml")
+        } throws: { error in
+            guard let error = error as? XMLError else { return false }
+            return error.description.contains("a NUL byte") && error.line == 3 && error.column == 10
+        }
+    }
+
+    @Test func utf16InputIsStillParsed() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "<domain><name>a</name></domain>".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(try XMLDocument(parsing: bytes, source: "utf16.xml").root.name == "domain")
+    }
+
+    @Test(arguments: ["<!---->", "<?a?>", "<![CDATA[]]>"])
+    func nodesThatAreNotElementsCountTowardTheBound(node: String) {
+        let text = "<domain>" + String(repeating: node, count: 200_001) + "</domain>"
+        #expect {
+            try XMLDocument(parsing: Array(text.utf8), source: "nodes.xml", limits: .domain)
+        } throws: { "\($0)".contains("more than 200000 elements, comments and processing instructions") }
+    }
+}
