@@ -189,3 +189,32 @@ struct LintFindingGrowthTests {
         }
     }
 }
+
+@Suite("A file named on the command line is linted whatever it is, and must be a domain")
+struct LintNamedFileTests {
+    @Test func aPipeNamedOnTheCommandLineIsLinted() {
+        let fixture = Repository.root + "/Tests/Fixtures/lint/duplicate-hostdev.xml"
+        let result = HostdevBinary.bounded(["lint", "/dev/stdin"], stdin: readFile(fixture) ?? "")
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains("/dev/stdin:23:5: error: pci_0000_01_00_1 is assigned twice"), "\(result.stdout)")
+        let substituted = HostdevBinary.shell(
+            "bash -c \"'\(HostdevBinary.path)' lint <(cat '\(fixture)') >/dev/null 2>&1; echo \\$?\"")
+        #expect(substituted == "1\n")
+    }
+
+    @Test func aNamedFileThatIsNotADomainIsAnErrorAndOneFoundInADirectoryANote() throws {
+        try withScratchDirectory("not-domain") { directory in
+            try "<network>\n  <name>default</name>\n</network>\n".write(toFile: directory + "/net.xml")
+            try "<domain xmlns='urn:other'/>\n".write(toFile: directory + "/other.xml")
+            for name in ["net.xml", "other.xml"] {
+                let named = HostdevBinary.run(["lint", directory + "/" + name])
+                #expect(named.status == 1, "\(name)")
+                #expect(named.stdout.contains("\(name):1:1: error: expected a <domain>, found <"), "\(named.stdout)")
+            }
+            let found = HostdevBinary.run(["lint", directory])
+            #expect(found.status == 0)
+            #expect(found.stdout.contains("2 skipped (not a <domain>)"), "\(found.stdout)")
+        }
+    }
+}

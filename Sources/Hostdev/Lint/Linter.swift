@@ -37,10 +37,13 @@ public struct Linter: Sendable {
     }
 
     /// Lints files (see ``files(in:)``) and returns every finding.
-    public func lint(files: [String]) -> LintReport {
+    /// - Parameter named: the files the caller named itself (not found in a directory): one that is
+    ///   not a regular file (a pipe, `/dev/stdin`) is read all the same, and one whose root is not a
+    ///   `<domain>` is an error. A file found in a directory is passed over or skipped, with a note.
+    public func lint(files: [String], named: Set<String> = []) -> LintReport {
         let done = Atomic<Int>(0)
         let results = ConcurrentMap.map(count: files.count) { index in
-            let result = lint(file: files[index])
+            let result = lint(file: files[index], named: named.contains(files[index]))
             let count = done.add(1, ordering: .relaxed).newValue
             if count % 64 == 0 || count == files.count { progress?(count, files.count) }
             return result
@@ -50,7 +53,7 @@ public struct Linter: Sendable {
 
     /// Lints one domain held in memory; `source` names it in the findings.
     public func lint(xml: [UInt8], source: String) -> LintReport {
-        report([lint(file: source, bytes: xml)])
+        report([lint(file: source, bytes: xml, named: true)])
     }
 
     /// Runs the cross-domain rules over per-file results and orders each file's findings.
@@ -72,14 +75,15 @@ public struct Linter: Sendable {
         return LintReport(files: fileResults, hostChecked: inventory != nil)
     }
 
-    /// Lints one file, or `bytes` named `file` when given.
-    func lint(file: String, bytes: [UInt8]? = nil) -> FileResult {
+    /// Lints one file, or `bytes` named `file` when given; `named`: the caller named it (see
+    /// ``lint(files:named:)``).
+    func lint(file: String, bytes: [UInt8]? = nil, named: Bool) -> FileResult {
         let document: XMLDocument
         do throws(XMLError) {
             if let bytes {
                 document = try XMLDocument(parsing: bytes, source: file, limits: .domain)
             } else {
-                document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: true)
+                document = try XMLDocument(contentsOf: file, limits: .domain, regularFileOnly: !named)
             }
         } catch {
             if error.code == .notRegularFile {
@@ -94,7 +98,13 @@ public struct Linter: Sendable {
         }
         let root = document.root
         guard root.isUnqualified("domain") else {
-            return FileResult(file: file, status: .skipped(root: root.tagDescription), diagnostics: [])
+            guard named else {
+                return FileResult(file: file, status: .skipped(root: root.tagDescription), diagnostics: [])
+            }
+            let finding = Diagnostic(
+                .error, rule: RuleCatalogue.xmlID, "expected a <domain>, found <\(root.tagDescription)>", file: file,
+                line: root.line, column: root.column)
+            return FileResult(file: file, status: .linted, diagnostics: isEnabled(RuleCatalogue.xmlID) ? [finding] : [])
         }
         var diagnostics: [Diagnostic] = []
         if let schema, isEnabled(RuleCatalogue.schemaID) {

@@ -80,7 +80,11 @@ public enum RuleCatalogue {
                 domain is defined with VIR_DOMAIN_DEFINE_VALIDATE.
                 """
         case xmlID:
-            return "xml (error): the file is not well-formed XML, or is refused by hardened parsing (a DOCTYPE)."
+            return """
+                xml (error): the file is not well-formed XML, or is refused by hardened parsing (a DOCTYPE, a \
+                NUL byte, more nodes or attributes than the bounds), or a file named on the command line is not \
+                a <domain> (one a directory search finds is skipped with a note).
+                """
         default:
             guard let rule = all.first(where: { $0.id == id }) else { return nil }
             return
@@ -106,7 +110,9 @@ public enum RuleCatalogue {
     /// Every rule as a table row, the schema and XML checks first.
     public static var table: [Entry] {
         [
-            Entry(id: xmlID, summary: "well-formed XML, no DOCTYPE", commands: [.lint], exitCode: 1, needsHost: false),
+            Entry(
+                id: xmlID, summary: "well-formed XML, no DOCTYPE, no NUL; a named file's root is <domain>",
+                commands: [.lint], exitCode: 1, needsHost: false),
             Entry(
                 id: schemaID, summary: "libvirt's domain.rng (xmllint --relaxng)",
                 commands: [.lint, .transform, .define],

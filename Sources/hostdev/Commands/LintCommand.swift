@@ -95,7 +95,9 @@ struct LintCommand: ParsableCommand {
                 throw CommandFailure.usage("\(error)")
             }
         }
-        let report = linter.lint(files: files)
+        // Files named on the command line are read whatever they are (a pipe, /dev/stdin) and must be
+        // domains; what a directory search found is passed over or skipped, with a note.
+        let report = linter.lint(files: files, named: Set(paths))
         if showProgress { printError("\u{1B}[2K\r", newline: false) }
         switch format {
         case .text: try StandardOutput.write(report.text(color: isatty(1) == 1) { FixItText.render($0, host: host) })
