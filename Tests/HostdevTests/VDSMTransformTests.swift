@@ -257,3 +257,17 @@ struct MdevTransformTests {
         #expect(try VDSMTransform.define(VDSMTransform.vgpu).contains("<hostdev mode='subsystem' type='mdev'"))
     }
 }
+
+@Suite("A device dictionary that may be a host device is never passed over as another device")
+struct VMCreateDeviceTypeTests {
+    @Test(arguments: [
+        (#"{"device": "hostdev", "deviceName": "pci_0000_01_00_0"}"#, #"devices[0] has no "type""#),
+        (#"{"type": "HostDev", "device": "pci_0000_01_00_0"}"#, "devices[0]: type 'HostDev' is not 'hostdev'"),
+        (#"{"type": true, "device": "pci_0000_01_00_0"}"#, #"devices[0]: "type" is a boolean, not a string"#),
+    ])
+    func aMistypedDeviceIsBadInput(device: String, message: String) {
+        #expect {
+            try VMCreateRequest.decode(Array("[\(device)]".utf8), source: "vm.json")
+        } throws: { "\($0)".contains(message) }
+    }
+}

@@ -86,6 +86,7 @@ public struct VMCreateRequest: Sendable, Equatable {
             guard case .object(let dictionary) = device else {
                 throw VMCreateError(source: source, "\(place) is \(device.kind), not a device dictionary")
             }
+            try checkType(dictionary, place: place, source: source)
             if try decodeVDSMDevice(dictionary, index: index, source: source, into: &request) { continue }
             guard dictionary["type"]?.text == "hostdev" else {
                 passedOver += 1
@@ -110,6 +111,25 @@ public struct VMCreateRequest: Sendable, Equatable {
         }
         request.notes = summarized(request.notes, source: source)
         return request
+    }
+
+    /// Refuses a device dictionary whose `type` (VDSM's device class: `hostdev`, `disk`,
+    /// `interface`, …) is missing, not a string, or `hostdev` written in other letters: a host device
+    /// asked for that way must not pass over as some other device.
+    private static func checkType(_ dictionary: [String: JSONValue], place: String, source: String)
+        throws(VMCreateError)
+    {
+        guard let type = dictionary["type"] else {
+            throw VMCreateError(
+                source: source, "\(place) has no \"type\" (VDSM's device class: hostdev, disk, interface, …)")
+        }
+        guard case .string(let name) = type else {
+            throw VMCreateError(source: source, "\(place): \"type\" is \(type.kind), not a string")
+        }
+        if name != "hostdev" && name.lowercased() == "hostdev" {
+            throw VMCreateError(
+                source: source, "\(place): type '\(name)' is not 'hostdev' (VDSM's types are lower case)")
+        }
     }
 
     /// How many notes of one kind are given one by one before the rest are counted.
