@@ -32,6 +32,18 @@ struct MdevCommandTests {
             ))
     }
 
+    @Test(arguments: ["gggggggg-1b54-4048-85b3-a6a62d165c01", "0f4a6a345b7e4c1d9f2e3a4b5c6d7e8f", "0f4a6a34-5b7e"])
+    func aUUIDThatCannotNameAnInstanceIsAUsageError(uuid: String) throws {
+        let tree = try FakeSysfs(mirroring: try VDSMHost.inventory.get())
+        let before = try Self.created(tree, "0000:81:00.0", "nvidia-11")
+        let create = Self.run(tree, ["create", "--type", "nvidia-11", "--uuid", uuid, "-c", "test:///default"])
+        #expect(create.status == 2)
+        #expect(create.stderr.contains("--uuid '\(uuid)' is not a UUID"), "\(create.stderr)")
+        #expect(try Self.created(tree, "0000:81:00.0", "nvidia-11") == before)
+        let remove = Self.run(tree, ["remove", uuid, "-c", "test:///default"])
+        #expect(remove.status == 2)
+    }
+
     @Test func tooFewInstancesNameTheTypeTheParentsAndWhatIsFree() throws {
         let tree = try FakeSysfs(mirroring: try VDSMHost.inventory.get())
         let result = Self.run(

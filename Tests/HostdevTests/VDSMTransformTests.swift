@@ -271,3 +271,15 @@ struct VMCreateDeviceTypeTests {
         } throws: { "\($0)".contains(message) }
     }
 }
+
+@Suite("Notes about a request stay a few lines, however many distinct names it holds")
+struct VMCreateNoteSummaryTests {
+    @Test func distinctUnknownKeysAreCountedAfterTen() throws {
+        var keys = ""
+        for index in 0..<5000 { keys += ", \"k\(index)\": 1" }
+        let request = try VMCreateRequest.decode(
+            Array("[{\"type\": \"hostdev\", \"device\": \"pci_0000_01_00_0\"\(keys)}]".utf8), source: "vm.json")
+        #expect(request.notes.count == 11)
+        #expect(request.notes.last?.message.hasPrefix("4990 more like: devices[0]: unknown key") == true)
+    }
+}

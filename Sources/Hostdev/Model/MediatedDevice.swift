@@ -42,6 +42,14 @@ public struct MdevDetails: Sendable, Equatable {
     }
 
     /// libvirt's node-device name for an instance: `mdev_` and the UUID with `_` for `-`.
+    /// Whether `text` can name a mediated-device instance: a UUID in its dashed form of ASCII
+    /// hexadecimal digits, as sysfs names instances (`mdev create --uuid`, `mdev remove`).
+    public static func isInstanceUUID(_ text: String) -> Bool {
+        text.utf8.count == 36
+            && text.split(separator: "-", omittingEmptySubsequences: false).map(\.count) == [8, 4, 4, 4, 12]
+            && text.unicodeScalars.allSatisfy { $0 == "-" || $0.properties.isASCIIHexDigit }
+    }
+
     public static func nodeDeviceName(uuid: String) -> String {
         "mdev_" + uuid.lowercased().replacingOccurrences("-", "_")
     }

@@ -132,23 +132,38 @@ public struct VMCreateRequest: Sendable, Equatable {
         }
     }
 
+    /// A note's kind: its severity and its message without the place and without what it quotes.
+    private static func kind(of note: Diagnostic) -> String {
+        let message = note.message.split(separator: " ", maxSplits: 1).last ?? ""
+        var kind = "\(note.severity):"
+        var quoted = false
+        for character in message {
+            if character == "'" {
+                quoted.toggle()
+                kind.append("'")
+            } else if !quoted {
+                kind.append(character)
+            }
+        }
+        return kind
+    }
+
     /// How many notes of one kind are given one by one before the rest are counted.
     static let maxNotesOfAKind = 10
 
-    /// Notes with the same message but for the place (`devices[7]: unknown key 'x' ignored`) kept
-    /// up to ``maxNotesOfAKind``, the rest counted in one note.
+    /// Notes with the same message but for the place and the quoted names
+    /// (`devices[7]: unknown key 'x' ignored`) kept up to ``maxNotesOfAKind``, the rest counted in one
+    /// note: a request of half a million distinct unknown keys gives eleven lines, not half a million.
     static func summarized(_ notes: [Diagnostic], source: String) -> [Diagnostic] {
         var seen: [String: Int] = [:]
         var kept: [Diagnostic] = []
         for note in notes {
-            let kind = "\(note.severity):" + (note.message.split(separator: " ", maxSplits: 1).last ?? "")
+            let kind = Self.kind(of: note)
             seen[kind, default: 0] += 1
             if seen[kind]! <= maxNotesOfAKind { kept.append(note) }
         }
         for (kind, count) in seen.sorted(by: { $0.key < $1.key }) where count > maxNotesOfAKind {
-            let example = kept.last {
-                "\($0.severity):" + ($0.message.split(separator: " ", maxSplits: 1).last ?? "") == kind
-            }!
+            let example = kept.last { Self.kind(of: $0) == kind }!
             kept.append(
                 Diagnostic(
                     example.severity, rule: example.rule,

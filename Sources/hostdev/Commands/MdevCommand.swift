@@ -41,7 +41,7 @@ struct MdevCreateCommand: ParsableCommand {
                 throw CommandFailure.usage("--placement must be compact or separate, not '\(placement)'")
             }
             let parent = try parent.map { try DeviceArguments.parse([$0])[0] }
-            if let uuid, !(uuid.count == 36 && uuid.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12]) {
+            if let uuid, !MdevDetails.isInstanceUUID(uuid) {
                 throw CommandFailure.usage("--uuid '\(uuid)' is not a UUID")
             }
             let domains = try host.loadDomains()
@@ -78,9 +78,7 @@ struct MdevRemoveCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard uuid.count == 36, uuid.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12],
-                uuid.allSatisfy({ $0 == "-" || $0.isHexDigit })
-            else { throw CommandFailure.usage("'\(uuid)' is not a UUID") }
+            guard MdevDetails.isInstanceUUID(uuid) else { throw CommandFailure.usage("'\(uuid)' is not a UUID") }
             let domains = try host.loadDomains()
             let inventory = try host.loadDevices()
             let refusals = MdevInstances.refusals(removing: uuid, inventory: inventory, domains: domains)
