@@ -30,9 +30,18 @@ enum InputReading {
             throw XMLError(
                 kind == S_IFDIR ? .unreadable : .notRegularFile, "not a regular file (\(fileKind(kind)))", file: path)
         }
-        // Reads block again from here on: a named pipe is read until its writer closes it.
+        // A named pipe is read as `cat` reads it: once a writer has opened it (reading before then
+        // would find its end at once), until the writer closes it.
+        if kind == S_IFIFO { waitForWriter(descriptor) }
+        // Reads block again from here on.
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return (descriptor, info)
+    }
+
+    /// Waits until a named pipe opened without blocking has data or a writer that came and went.
+    private static func waitForWriter(_ descriptor: Int32) {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while poll(&request, 1, -1) < 0 && errno == EINTR {}
     }
 
     /// What `ls -l` would say a file is.

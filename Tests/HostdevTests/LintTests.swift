@@ -218,3 +218,18 @@ struct LintNamedFileTests {
         }
     }
 }
+
+@Suite("A named pipe given as input is read once its writer comes, as cat reads it")
+struct NamedPipeInputTests {
+    @Test func aWriterThatOpensThePipeLaterIsWaitedFor() {
+        withScratchDirectory("late-writer") { directory in
+            let fifo = directory + "/domain.xml"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let fixture = Repository.root + "/Tests/Fixtures/lint/duplicate-hostdev.xml"
+            let result = HostdevBinary.bounded(
+                ["lint", fifo], prefix: "(sleep 1; cat '\(fixture)' >'\(fifo)') & ", seconds: 30)
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stdout.contains("domain.xml:23:5: error: pci_0000_01_00_1 is assigned twice"))
+        }
+    }
+}
