@@ -53,11 +53,11 @@ public final class InPlaceFile {
                 let code: AtomicFile.WriteError.Code = [EACCES, EPERM, EROFS].contains(errno) ? .refused : .failed
                 throw WriteSyscalls.failure("cannot be edited: you cannot write it", given, code)
             }
-            while flock(opened, LOCK_EX) != 0 {
-                if errno == EINTR { continue }
-                let failure = WriteSyscalls.failure("cannot lock", given)
+            do throws(AtomicFile.WriteError) {
+                try Self.lock(opened, given)
+            } catch {
                 close(opened)
-                throw failure
+                throw error
             }
             var locked = stat()
             guard fstat(opened, &locked) == 0 else {
@@ -95,6 +95,23 @@ public final class InPlaceFile {
     }
 
     deinit { close(descriptor) }
+
+    /// How long an edit waits for another program's lock on the file before it refuses: another
+    /// edit holds it for milliseconds; anyone who may read the file may hold a shared lock forever.
+    static let lockTimeoutSeconds = 60
+
+    /// Takes the exclusive lock, waiting at most ``lockTimeoutSeconds``.
+    private static func lock(_ descriptor: Int32, _ given: String) throws(AtomicFile.WriteError) {
+        let attempts = lockTimeoutSeconds * 100
+        for attempt in 0...attempts {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw WriteSyscalls.failure("cannot lock", given) }
+            if attempt < attempts { usleep(10_000) }
+        }
+        throw AtomicFile.WriteError(
+            path: given, reason: "another program held a lock on it for \(lockTimeoutSeconds) s; not edited",
+            code: .refused)
+    }
 
     /// Reads the locked file whole; more than `limit` bytes is an error.
     public func read(limit: Int = ParseLimits.standard.maxBytes) throws(XMLError) -> [UInt8] {
