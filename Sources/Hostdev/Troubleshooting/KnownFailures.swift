@@ -1,5 +1,10 @@
 /// The passthrough failures `hostdev explain` recognises: QEMU's and libvirt's own wording, the
 /// cause in one sentence, and the fix. One entry per message family; the first that matches a line wins.
+///
+/// Whether a pattern matches a line is decided in one pass over the line (``ExtendedRegex``); the
+/// line is searched again for the pattern's first capture only when the explanation reads it
+/// (``readsCapture``), and a pattern whose capture is read holds no `.*`, so that search stays
+/// linear too.
 struct KnownFailure: Sendable {
     /// A stable id, for programs.
     let id: String
@@ -16,6 +21,9 @@ struct KnownFailure: Sendable {
     let action: (@Sendable (_ captured: String?) -> FixIt.Action?)?
     /// What host facts explain it further.
     let detail: Detail
+    /// Whether the explanation depends on the line's first capture: `{n}` in the cause or the fix,
+    /// host details, or an action made from the capture.
+    let readsCapture: Bool
 
     enum Detail: Sendable {
         case none
@@ -23,17 +31,37 @@ struct KnownFailure: Sendable {
         case groupNode
     }
 
+    /// A failure whose action, if any, is `action`, or is made from the line's first capture by
+    /// `captureAction`.
     init(
-        id: String, pattern: String, cause: String, fix: String, detail: Detail,
-        action: (@Sendable (_ captured: String?) -> FixIt.Action?)? = nil
+        id: String, pattern: String, cause: String, fix: String, detail: Detail, action: FixIt.Action? = nil,
+        captureAction: (@Sendable (_ captured: String?) -> FixIt.Action?)? = nil
     ) {
         self.id = id
         self.pattern = pattern
-        self.regex = ExtendedRegex(pattern)
         self.cause = cause
         self.fix = fix
         self.detail = detail
-        self.action = action
+        if let captureAction {
+            self.action = captureAction
+        } else if let action {
+            self.action = { @Sendable _ in action }
+        } else {
+            self.action = nil
+        }
+        readsCapture = cause.contains("{n}") || fix.contains("{n}") || detail != .none || captureAction != nil
+        precondition(!readsCapture || !pattern.contains(".*"), "the capture of \(id) is read: its pattern needs no .*")
+        self.regex = ExtendedRegex(pattern, groups: readsCapture)
+    }
+
+    /// The first failure that matches `line` (NUL-terminated), with its first capture when it
+    /// reads it; `nil` when none does.
+    static func first(matching line: [UInt8]) -> (failure: KnownFailure, captured: String?)? {
+        guard anyPattern.matches(line), let failure = all.first(where: { $0.regex.matches(line) }) else { return nil }
+        guard failure.readsCapture, let groups = failure.regex.firstMatch(in: line), groups.count > 1 else {
+            return (failure, nil)
+        }
+        return (failure, groups[1])
     }
 
     /// The node-device name of a kernel PCI address (`0000:01:00.0`), or `nil` for anything else.
@@ -48,7 +76,7 @@ struct KnownFailure: Sendable {
 
     /// Every pattern in one alternation, to pass over the lines none matches (nearly all of a log)
     /// in one `regexec`.
-    static let anyPattern = ExtendedRegex(all.map { "(\($0.pattern))" }.joined(separator: "|"))
+    static let anyPattern = ExtendedRegex(all.map { "(\($0.pattern))" }.joined(separator: "|"), groups: false)
 
     static let all: [KnownFailure] = [
         KnownFailure(
@@ -66,7 +94,7 @@ struct KnownFailure: Sendable {
                 "the IOMMU group's device node /dev/vfio/{n} could not be opened: it is missing (the group is not bound to vfio-pci) or not accessible.",
             fix:
                 "bind every device of the group to vfio-pci and check the node's owner and mode",
-            detail: .groupNode, action: { _ in .checkHost }),
+            detail: .groupNode, action: .checkHost),
         KnownFailure(
             id: "group-not-viable",
             pattern: #"group ([0-9]+) is not viable"#,
@@ -74,7 +102,7 @@ struct KnownFailure: Sendable {
                 "another device of IOMMU group {n} is still bound to a host driver, so vfio cannot isolate the group.",
             fix:
                 "assign every endpoint of the group to the guest, or detach the others from their host drivers; the feature page's alternative, vfio_iommu_type1.allow_unsafe_interrupts=1 on the kernel command line, trades away isolation and may lead to vulnerability or instability",
-            detail: .groupMembers, action: { _ in .checkHost }),
+            detail: .groupMembers, action: .checkHost),
         KnownFailure(
             id: "failed-to-get-group",
             pattern: #"vfio: failed to get group ([0-9]+)"#,
@@ -94,7 +122,7 @@ struct KnownFailure: Sendable {
             cause: "the hostdev is managed='no' and the device is still bound to its host driver.",
             fix:
                 "detach it from its host driver before starting the guest (virNodeDeviceDetachFlags with vfio)",
-            detail: .none, action: { captured in deviceName(captured).map { .detach(devices: [$0]) } }),
+            detail: .none, captureAction: { captured in deviceName(captured).map { .detach(devices: [$0]) } }),
         KnownFailure(
             id: "in-use-by-driver",
             pattern: #"PCI device ([^[:space:]]+) is in use by driver ([^[:space:]]+)"#,
@@ -102,7 +130,7 @@ struct KnownFailure: Sendable {
                 "the device is already taken: assigned to another running guest (driver QEMU) or held by a host driver.",
             fix:
                 "stop or reconfigure the domain that holds it, or pick another device; the host's device list shows owners",
-            detail: .none, action: { _ in .listHostDevices }),
+            detail: .none, action: .listHostDevices),
         KnownFailure(
             id: "migration-refused",
             pattern:
@@ -118,7 +146,7 @@ struct KnownFailure: Sendable {
             cause: "vfio is not usable on this host: the IOMMU is off or the vfio modules are not loaded.",
             fix:
                 "enable VT-d/AMD-Vi in the firmware, add intel_iommu=on or amd_iommu=on to the kernel command line, reboot, and modprobe vfio-pci, checking each step on the host",
-            detail: .none, action: { _ in .checkHost }),
+            detail: .none, action: .checkHost),
         KnownFailure(
             id: "no-iommu-group",
             pattern: #"vfio ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): no iommu_group found"#,
@@ -126,7 +154,7 @@ struct KnownFailure: Sendable {
                 "the kernel put the device in no IOMMU group: the IOMMU is off (no intel_iommu=on or amd_iommu=on on the kernel command line, or VT-d/AMD-Vi disabled in the firmware), so vfio cannot assign it.",
             fix:
                 "enable VT-d/AMD-Vi in the firmware and the IOMMU on the kernel command line, reboot, and check that the device has an IOMMU group",
-            detail: .none, action: { _ in .checkHost }),
+            detail: .none, action: .checkHost),
         KnownFailure(
             id: "legacy-passthrough",
             pattern: #"host doesn't support legacy PCI passthrough"#,
@@ -171,7 +199,7 @@ struct KnownFailure: Sendable {
                 "the domain names a mediated device (vGPU) whose instance does not exist on this host: it was never created here, or it was removed when its parent was reset or the host rebooted.",
             fix:
                 "create the instance before starting the guest, with the domain's UUID and type, on a parent with an available instance of its type",
-            detail: .none, action: { _ in .createMediatedDevice }),
+            detail: .none, action: .createMediatedDevice),
         KnownFailure(
             id: "mdev-create-failed",
             pattern:
@@ -180,7 +208,7 @@ struct KnownFailure: Sendable {
                 "no parent could create an instance of the mediated-device type: every parent is full, already hosts instances of another type (NVIDIA GPUs host one type at a time), or the vendor driver refused it.",
             fix:
                 "check what is free (available_instances per parent and type), remove unused instances, or pick another type or placement",
-            detail: .none, action: { _ in .listMediatedDeviceTypes }),
+            detail: .none, action: .listMediatedDeviceTypes),
         KnownFailure(
             id: "vf-mac-vlan",
             pattern: #"Cannot set interface MAC(/vlanid)? to [^ ]+ for ifname ([^ ]+)( ifindex -?[0-9]+)? vf ([0-9]+)"#,
@@ -195,7 +223,7 @@ struct KnownFailure: Sendable {
             cause:
                 "the address names no device on this host: a typo, another host's domain, or the device disappeared (a VF whose PF was reset).",
             fix: "check the address against the devices of this host",
-            detail: .none, action: { _ in .listHostDevices }),
+            detail: .none, action: .listHostDevices),
         KnownFailure(
             id: "locked-memory",
             pattern:

@@ -153,11 +153,7 @@ public struct LogExplainer: Sendable {
             if LogExplainer.isBlank(line) { return }
             line.append(0)
             let text = line
-            guard KnownFailure.anyPattern.matches(text),
-                let (failure, groups) = KnownFailure.all.lazy.compactMap({ failure in
-                    failure.regex.firstMatch(in: text).map { (failure, $0) }
-                }).first
-            else {
+            guard let (failure, captured) = KnownFailure.first(matching: text) else {
                 report.unrecognised += 1
                 return
             }
@@ -165,7 +161,6 @@ public struct LogExplainer: Sendable {
                 report.notShown += 1
                 return
             }
-            let captured = groups.count > 1 ? groups[1] : nil
             let group = captured.flatMap(Int.init).map(String.init) ?? "N"
             report.explanations.append(
                 Explanation(
