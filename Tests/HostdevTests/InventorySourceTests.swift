@@ -152,6 +152,46 @@ struct InventorySourceTests {
         }
     }
 
+    /// libvirt's test driver takes the devices of a file as they are: the inventory refuses those
+    /// that contradict each other as the snapshot parser does, naming the connection.
+    @Test func libvirtDevicesThatContradictEachOtherAreRefused() throws {
+        let cases: [(devices: [String], reason: String)] = [
+            (
+                [try SnapshotSourceTests.pci("0000:0b:00.0", named: "pci_0000_0a_00_0")],
+                "device pci_0000_0a_00_0 is named for PCI address 0000:0a:00.0 but its PCI address is 0000:0b:00.0"
+            ),
+            (
+                [
+                    try SnapshotSourceTests.pci("0000:0b:00.0"),
+                    try SnapshotSourceTests.pci("0000:0b:00.0", named: "pci_8086_1234"),
+                ],
+                "devices pci_0000_0b_00_0 and pci_8086_1234 have the same PCI address 0000:0b:00.0"
+            ),
+            (
+                [try SnapshotSourceTests.pci("0000:0b:00.0", parent: "pci_0000_0b_00_0")],
+                "device pci_0000_0b_00_0 is its own parent"
+            ),
+            (
+                [
+                    try SnapshotSourceTests.pci("0000:0a:00.0", group: 7, peers: ["0000:0b:00.0"]),
+                    try SnapshotSourceTests.pci("0000:0b:00.0", group: 8),
+                ],
+                "device pci_0000_0a_00_0 lists pci_0000_0b_00_0 in IOMMU group 7, but pci_0000_0b_00_0 declares IOMMU group 8"
+            ),
+        ]
+        for (devices, reason) in cases {
+            try withScratchDirectory("inventory") { directory in
+                try SnapshotSourceTests.node(devices).write(toFile: directory + "/host.xml")
+                let uri = "test://" + directory + "/host.xml"
+                #expect {
+                    try InventorySource.libvirt(uri: uri).load()
+                } throws: { error in
+                    (error as? InventoryError)?.description == uri + ": " + reason
+                }
+            }
+        }
+    }
+
     @Test func malformedSnapshotNamesFileAndLine() throws {
         let path = "/tmp/hostdev-bad-snapshot-\(getpid()).xml"
         try "<node>\n  <device>\n    <name>pci_../../etc</name>\n  </device>\n</node>\n".write(toFile: path)

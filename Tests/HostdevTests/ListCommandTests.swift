@@ -38,6 +38,40 @@ struct ListCommandTests {
         #expect(result.stderr.contains("/nonexistent/host.xml"))
     }
 
+    /// A snapshot whose devices contradict each other is bad input, named by file, line and
+    /// devices: `list` showed a device under a name transform did not know, and transform added a
+    /// device to complete an IOMMU group that device denies.
+    @Test func aSnapshotWhoseDevicesContradictEachOtherIsBadInput() throws {
+        let misnamed = SnapshotSourceTests.node([try SnapshotSourceTests.pci("0000:0b:00.0", named: "pci_0000_0a_00_0")]
+        )
+        let groups = SnapshotSourceTests.node([
+            try SnapshotSourceTests.pci("0000:0a:00.0", group: 7, peers: ["0000:0b:00.0"]),
+            try SnapshotSourceTests.pci("0000:0b:00.0", group: 8),
+        ])
+        try withScratchDirectory("contradictions") { directory in
+            try "<domain type='kvm'><name>x</name></domain>\n".write(toFile: directory + "/domain.xml")
+            try #"[{"type":"hostdev","device":"pci_0000_0a_00_0"}]"#.write(toFile: directory + "/params.json")
+            for (host, message) in [
+                (misnamed, "host.xml:3:1: device pci_0000_0a_00_0 is named for PCI address 0000:0a:00.0"),
+                (groups, "host.xml:4:1: device pci_0000_0a_00_0 (line 3) lists pci_0000_0b_00_0 in IOMMU group 7"),
+            ] {
+                try host.write(toFile: directory + "/host.xml")
+                for arguments in [
+                    ["list"],
+                    [
+                        "transform", directory + "/domain.xml", "--vm-create", directory + "/params.json",
+                        "--include-group", "--no-schema",
+                    ],
+                ] {
+                    let result = HostdevBinary.run(arguments + ["--snapshot", directory + "/host.xml"])
+                    #expect(result.status == 2, "\(arguments): \(result.stderr)")
+                    #expect(result.stdout.isEmpty)
+                    #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+                }
+            }
+        }
+    }
+
     @Test func versionIsPrinted() {
         let result = HostdevBinary.run(["--version"])
         #expect(result.status == 0)

@@ -56,6 +56,23 @@ struct SysfsSourceTests {
         }
     }
 
+    /// A device whose `iommu_group` link names another group than the group that lists it: the
+    /// groups were merged, as from a snapshot; the inventory refuses it as it refuses a snapshot's.
+    @Test func aDeviceInAnotherGroupThanTheGroupListingItIsAnError() throws {
+        let tree = try FakeSysfs(mirroring: try Self.sample.get())
+        let audio = try PCIAddress(sysfsName: "0000:01:00.1")
+        try tree.directory("sys/kernel/iommu_groups/90/devices")
+        try tree.link(tree.pathOfPCI(audio), at: "sys/kernel/iommu_groups/90/devices/0000:01:00.1")
+        try tree.link("sys/kernel/iommu_groups/90", at: tree.pathOfPCI(audio) + "/iommu_group")
+        #expect {
+            try InventorySource.sysfs(root: tree.root).load()
+        } throws: { error in
+            (error as? InventoryError)?.description
+                == "sysfs \(tree.root): device pci_0000_00_01_0 lists pci_0000_01_00_1 in IOMMU group 1, "
+                + "but pci_0000_01_00_1 declares IOMMU group 90"
+        }
+    }
+
     @Test(arguments: [
         ("sys", "", "sys/bus does not exist: not a sysfs root"),
         ("sys", "/nowhere", "sys is there but does not lead to a directory"),

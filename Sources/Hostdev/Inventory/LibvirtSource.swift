@@ -10,6 +10,7 @@ enum LibvirtSource {
             let xml = try libvirt { () throws(LibvirtError) in try device.xmlDescription() }
             devices.append(try NodeDeviceParser.parse(parse(xml, from: device.name).root, file: device.name))
         }
+        try HostInventory.refuseContradictions(in: devices, origin: uri)
         var domains: [HostDomain] = []
         for domain in try libvirt({ () throws(LibvirtError) in try connection.domains() }) {
             let (xml, active) = try libvirt { () throws(LibvirtError) in

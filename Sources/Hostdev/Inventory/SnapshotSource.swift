@@ -4,7 +4,8 @@ import LibXML
 ///
 /// The file is read one `<device>` (or `<domain>`) at a time: the parsed tree never holds more than
 /// one of them. Errors come in the order a whole-document read would give them: the file's XML
-/// first, then its root, then each device in document order.
+/// first, then its root, then each device in document order, then devices that contradict each
+/// other (``HostInventory/firstContradiction(in:naming:)``), at the later device of the two.
 package enum SnapshotSource {
     /// The test driver's namespace, whose `<test:runstate>` gives a domain's state (5 = shut off).
     static let testNamespace = "http://libvirt.org/schemas/domain/test/1.0"
@@ -30,7 +31,16 @@ package enum SnapshotSource {
         }
         if let problem = rootProblem(root) { throw problem }
         if let failure = reader.failure { throw failure }
-        return HostInventory(devices: reader.devices, domains: reader.domains, origin: origin)
+        let devices = reader.devices
+        let places = reader.places
+        if let contradiction = HostInventory.firstContradiction(
+            in: devices, naming: { devices[$0].name + (places[$0].line.map { " (line \($0))" } ?? "") })
+        {
+            let place = places[contradiction.device]
+            throw InventoryError(
+                .malformed, contradiction.reason, file: source, line: place.line, column: place.column)
+        }
+        return HostInventory(devices: devices, domains: reader.domains, origin: origin)
     }
 
     /// Why a root is not a test driver's: anything but `<node>` in no namespace.
@@ -45,6 +55,8 @@ package enum SnapshotSource {
     private struct Reader {
         let file: String
         var devices: [HostDevice] = []
+        /// Where each device's `<device>` starts.
+        var places: [(line: Int?, column: Int?)] = []
         var domains: [HostDomain] = []
         var seen: Set<String> = []
         /// The first device that could not be read; nothing after it is read.
@@ -68,6 +80,7 @@ package enum SnapshotSource {
                             column: element.column)
                     }
                     devices.append(device)
+                    places.append((element.line, element.column))
                 } catch {
                     failure = error
                 }

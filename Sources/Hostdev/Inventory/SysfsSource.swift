@@ -28,6 +28,7 @@ enum SysfsSource {
         try SysfsMdevAndStorage.read(tree: tree, pciByPath: reader.pciByPath, into: &devices)
         let facts = try SysfsFacts.read(tree: tree, devices: devices)
         let system = HostDevice(name: "computer", capability: "system")
+        try HostInventory.refuseContradictions(in: [system] + devices, origin: "sysfs \(root)")
         return HostInventory(devices: [system] + devices, domains: [], facts: facts, origin: "sysfs \(root)")
     }
 }

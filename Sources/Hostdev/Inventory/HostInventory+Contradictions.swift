@@ -1,0 +1,83 @@
+extension HostInventory {
+    /// A statement of one device that another statement, of the same device or of another, denies.
+    ///
+    /// Every source (a snapshot file, libvirt, a sysfs tree) checks the devices it read with
+    /// ``firstContradiction(in:naming:)`` before it builds the inventory: a host whose devices
+    /// contradict each other is refused, not guessed at.
+    struct Contradiction: Sendable, Equatable {
+        /// The index of the device where it shows: the later of the two devices it involves.
+        let device: Int
+        /// What contradicts what, naming the devices.
+        let reason: String
+    }
+
+    /// The first contradiction between `devices`, in the order a source read them; `nil` when they
+    /// agree. The message names the device where it shows by its name, and another device it
+    /// involves as `naming` does (with its line, for a file).
+    ///
+    /// Contradictions, each shown at the later device it involves:
+    /// - a device named for a PCI address (`pci_0000_0a_00_0`) that is not the PCI device at that
+    ///   address: its listing would show it, a lookup by name would not find it;
+    /// - a device that is its own parent;
+    /// - two PCI devices at the same address;
+    /// - a PCI device listing another in its IOMMU group when that device declares another group:
+    ///   the groups would be merged, and a transform would add it to a group it denies.
+    ///
+    /// A member listed by its group but described by no device, or by a device without a group, is
+    /// not a contradiction: nothing denies it.
+    static func firstContradiction(in devices: [HostDevice], naming: (Int) -> String) -> Contradiction? {
+        var first: Contradiction?
+        func found(_ device: Int, _ reason: @autoclosure () -> String) {
+            // Document order; of two shown at the same device, the one found first.
+            if first.map({ device < $0.device }) ?? true { first = Contradiction(device: device, reason: reason()) }
+        }
+        func name(_ index: Int, shownAt device: Int) -> String {
+            index == device ? devices[index].name : naming(index)
+        }
+        var byAddress: [PCIAddress: Int] = [:]
+        for (index, device) in devices.enumerated() {
+            let address = device.pci?.address
+            if let named = (try? DeviceName(device.name))?.pciAddress, named != address {
+                let actually =
+                    address.map { "its PCI address is \($0)" }
+                    ?? "it is a \(device.capability) device, not a PCI one"
+                found(index, "device \(device.name) is named for PCI address \(named) but \(actually)")
+            }
+            if device.parent == device.name {
+                found(index, "device \(device.name) is its own parent")
+            }
+            guard let address else { continue }
+            if let other = byAddress[address] {
+                found(index, "devices \(naming(other)) and \(device.name) have the same PCI address \(address)")
+            } else {
+                byAddress[address] = index
+            }
+        }
+        // Every device of a group usually lists the same members: each list is checked once.
+        var listed: [Int: [PCIAddress]] = [:]
+        for (index, device) in devices.enumerated() {
+            guard let pci = device.pci, let group = pci.iommuGroup, listed[group] != pci.iommuGroupMembers else {
+                continue
+            }
+            listed[group] = pci.iommuGroupMembers
+            for member in pci.iommuGroupMembers {
+                guard let other = byAddress[member], let declared = devices[other].pci?.iommuGroup, declared != group
+                else { continue }
+                let shown = max(index, other)
+                let (lister, denier) = (name(index, shownAt: shown), name(other, shownAt: shown))
+                found(
+                    shown,
+                    "device \(lister) lists \(denier) in IOMMU group \(group), but \(denier) declares IOMMU group \(declared)"
+                )
+            }
+        }
+        return first
+    }
+
+    /// Refuses devices that contradict each other, read from a source that is not a file (libvirt,
+    /// a sysfs tree): the message names the source (`origin`) and the devices.
+    static func refuseContradictions(in devices: [HostDevice], origin: String) throws(InventoryError) {
+        guard let contradiction = firstContradiction(in: devices, naming: { devices[$0].name }) else { return }
+        throw InventoryError(.malformed, "\(origin): \(contradiction.reason)")
+    }
+}
