@@ -37,7 +37,7 @@ extension HostInventory {
         var byAddress: [PCIAddress: Int] = [:]
         for (index, device) in devices.enumerated() {
             let address = device.pci?.address
-            if let named = (try? DeviceName(device.name))?.pciAddress, named != address {
+            if let named = Self.pciAddress(named: device.name), named != address {
                 let actually =
                     address.map { "its PCI address is \($0)" }
                     ?? "it is a \(device.capability) device, not a PCI one"
@@ -72,6 +72,16 @@ extension HostInventory {
             }
         }
         return first
+    }
+
+    /// The PCI address a device name stands for (`pci_0000_0a_00_0`); `nil` for a name of another
+    /// kind, or one that is no node-device name at all (it then claims no address).
+    private static func pciAddress(named name: String) -> PCIAddress? {
+        do throws(AddressError) {
+            return try DeviceName(name).pciAddress
+        } catch {
+            return nil
+        }
     }
 
     /// Refuses devices that contradict each other, read from a source that is not a file (libvirt,
