@@ -55,6 +55,22 @@ struct WritePathAttackTests {
         }
     }
 
+    @Test func aLinkOfTheCallersIsFollowedThroughItsOwnLinksOnly() throws {
+        try withScratchDirectory("link-chain") { directory in
+            let (link, victim) = try Self.plantedDirectoryLink(in: directory)
+            // The caller's own link, whose target passes through nobody's link to the victim's directory.
+            #expect(symlink(link + "/vm.xml", directory + "/out.xml") == 0)
+            let result = HostdevBinary.bounded(WriteFixture.transform + ["-o", directory + "/out.xml"])
+            #expect(result.status == 1)
+            #expect(
+                result.stderr.contains("\(link) is a symbolic link of another user (uid 65534)"), "\(result.stderr)")
+            #expect(readFile(victim + "/vm.xml") == "precious\n")
+            let slash = HostdevBinary.bounded(WriteFixture.transform + ["-o", directory + "/new/"])
+            #expect(slash.status == 1)
+            #expect(slash.stderr.contains("ends with '/': it names a directory"))
+        }
+    }
+
     @Test func aDirectorySwappedForALinkAfterTheFileWasOpenedDoesNotMoveTheEdit() throws {
         try withScratchDirectory("dir-swap") { directory in
             #expect(mkdir(directory + "/d", 0o755) == 0)

@@ -94,6 +94,8 @@ public enum AtomicFile {
         }
     }
 
+    /// Follows the link as ``WriteLocation`` walks a path (each link on the way root's or the
+    /// caller's), then writes into what it leads to, never following a link there.
     private static func writeThroughLink(_ location: WriteLocation, _ path: String, owner: uid_t, _ bytes: [UInt8])
         throws(WriteError)
     {
@@ -101,7 +103,16 @@ public enum AtomicFile {
             throw WriteError(
                 path: path, reason: "is a symbolic link of another user (uid \(owner)); not followed", code: .refused)
         }
-        guard let target = try status(location, following: true, path) else {
+        let resolved = try WriteLocation.locate(path, followingLastLink: true)
+        if resolved.isKernelLink {
+            // A pipe or a socket the kernel names (`/dev/stdout`): written through, never replaced.
+            guard let target = try status(resolved, following: true, path) else {
+                throw WriteError(path: path, reason: "leads to an open file that is gone; not written", code: .refused)
+            }
+            try refuseUnlessStream(target, path)
+            return try writeThrough(resolved, path, bytes, followingLink: true, expected: target)
+        }
+        guard let target = try status(resolved, following: false, path) else {
             throw WriteError(path: path, reason: "is a symbolic link to nothing; not followed", code: .refused)
         }
         if WriteSyscalls.isRegular(target) {
@@ -114,7 +125,7 @@ public enum AtomicFile {
         } else {
             try refuseUnlessStream(target, path)
         }
-        try writeThrough(location, path, bytes, followingLink: true, expected: target)
+        try writeThrough(resolved, path, bytes, followingLink: false, expected: target)
     }
 
     /// Refuses anything but a character device or a FIFO, and a FIFO of another user: a FIFO planted

@@ -17,12 +17,16 @@ final class WriteLocation {
     let name: String
     /// The path the walk took, every followed link resolved, for messages and for reading.
     let path: String
+    /// Whether ``name`` is one of the kernel's own links to an open file that is no path
+    /// (`/proc/self/fd/1` to `pipe:[…]`, as `/dev/stdout` leads): only the kernel can follow it.
+    let isKernelLink: Bool
 
     /// A location in a directory the caller opened and checked itself; the value closes it.
-    init(directory: Int32, name: String, path: String) {
+    init(directory: Int32, name: String, path: String, isKernelLink: Bool = false) {
         self.directory = directory
         self.name = name
         self.path = path
+        self.isKernelLink = isKernelLink
     }
 
     deinit { close(directory) }
@@ -36,6 +40,9 @@ final class WriteLocation {
     static func locate(_ given: String, followingLastLink: Bool) throws(AtomicFile.WriteError) -> WriteLocation {
         guard !given.isEmpty else {
             throw AtomicFile.WriteError(path: given, reason: "is an empty path", code: .refused)
+        }
+        guard !given.hasSuffix("/") else {
+            throw AtomicFile.WriteError(path: given, reason: "ends with '/': it names a directory", code: .refused)
         }
         var pending = Array(components(of: given).reversed())
         var walked: [String] = given.hasPrefix("/") ? [] : try workingDirectory(given)
@@ -61,6 +68,12 @@ final class WriteLocation {
             }
             if WriteSyscalls.isSymbolicLink(info) && (!last || followingLastLink) {
                 let target = try followedLink(component, in: current, info, walked, given)
+                // /proc/PID/fd/N to a pipe or a socket: text that is no path, which only the kernel
+                // follows (a link to a file there reads as its path and is walked like any other).
+                if last && walked.first == "proc" && !target.hasPrefix("/") && target.hasSuffix("]") {
+                    return WriteLocation(
+                        directory: current, name: component, path: display(walked + [component]), isKernelLink: true)
+                }
                 links += 1
                 guard links <= maxLinks else {
                     close(current)
