@@ -122,9 +122,27 @@ struct QEMUHookSafetyTests {
         #expect(result.stderr.contains("[host-device-in-use]"))
     }
 
+    @Test func anUnmarkedDomainOverTheParseBoundsIsLeftAlone() throws {
+        let tree = try Self.tree()
+        var attributes = ""
+        for index in 0..<1001 { attributes += " a\(index)='x'" }
+        let domain = "<domain type='kvm'><name>plain</name><description\(attributes)/></domain>"
+        let plain = Hook.hook(["plain", "prepare", "begin", "-"], root: tree.root, stdin: domain)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        // The same with the marker is read, and refused.
+        let marked = domain.replacingOccurrences(
+            of: "</domain>",
+            with:
+                "<metadata><hostdev:passthrough xmlns:hostdev='\(MigrationMarker.namespace)' migratable='no'/></metadata></domain>"
+        )
+        let refused = Hook.hook(["marked", "prepare", "begin", "-"], root: tree.root, stdin: marked)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("more than 1000 attributes"))
+    }
+
     @Test func unusableDomainNamesAreRefused() throws {
         let tree = try Self.tree()
-        for name in ["", ".", "..", "../../esc", "a\nb"] {
+        for name in ["", ".", "..", "../../esc", "a\nb", String(repeating: "n", count: 248)] {
             let outcome = QEMUHook(root: tree.root).run(
                 domain: name, operation: "prepare", subOperation: "begin", domainXML: try Hook.markedGPUDomain())
             #expect(outcome.exitCode == 2, "\(name)")

@@ -309,8 +309,12 @@ struct QEMUHookTests {
         #expect(released.changed == ["pci_0000_01_00_0"])
         #expect(
             released.messages == [
-                "domain 'web-server': pci_0000_01_00_1 left on vfio-pci: running domain 'audio-box' holds it"
+                "domain 'web-server': pci_0000_01_00_1 left on vfio-pci: running domain 'audio-box' holds it "
+                    + "(its release gives it back)"
             ])
+        // Handed to the holder's record, with the driver it had.
+        #expect(readFile(tree.root + "/run/hostdev/qemu/audio-box.devices") == "0000:01:00.1 snd_hda_intel\n")
+        #expect(readFile(tree.root + "/run/hostdev/qemu/web-server.devices") == nil)
         #expect(tree.driver(of: "0000:01:00.0") == "nvidia")
         #expect(tree.driver(of: "0000:01:00.1") == "vfio-pci")
         #expect(!kernel.writes.contains { $0.contains("0000:01:00.1") })

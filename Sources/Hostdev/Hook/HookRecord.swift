@@ -22,9 +22,11 @@ struct HookRecord: Equatable {
     }
 
     /// Whether a domain name can name a record file: not empty, not `.` or `..`, no `/` (libvirt
-    /// refuses `/` in names itself) and no newline.
+    /// refuses `/` in names itself), no newline, and short enough for `NAME.devices` to be a file
+    /// name (255 bytes).
     static func isUsable(_ domain: String) -> Bool {
         !domain.isEmpty && domain != "." && domain != ".." && !domain.contains("/") && !domain.contains("\n")
+            && domain.utf8.count + ".devices".utf8.count <= 255
     }
 
     /// Opens `relative` (a directory under the root, `run/hostdev/qemu`), creating what is missing

@@ -1,5 +1,9 @@
 import LibXML
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// libvirt's QEMU hook (`/etc/libvirt/hooks/qemu.d/hostdev NAME OPERATION SUB-OPERATION EXTRA`,
 /// the domain XML on stdin) for the domains hostdev marked non-migratable:
 ///
@@ -54,6 +58,9 @@ public struct QEMUHook: Sendable {
         guard Self.handles(operation: operation, subOperation: subOperation) else {
             return Outcome(exitCode: 0, messages: [], changed: [])
         }
+        // libvirt writes the marker's namespace as it is: a domain without it is left alone unread,
+        // whatever it holds (one over the parse bounds must still start).
+        guard Self.mayBeMarked(domainXML) else { return Outcome(exitCode: 0, messages: [], changed: []) }
         let document: XMLDocument
         do throws(XMLError) {
             document = try XMLDocument(parsing: domainXML, source: "domain '\(domain)'")
@@ -85,6 +92,40 @@ public struct QEMUHook: Sendable {
                 exitCode: 1, messages: ["domain '\(domain)' is marked non-migratable: it has host devices"],
                 changed: [])
         }
+    }
+
+    /// Whether the domain's bytes hold the marker's namespace (a domain without it is not marked).
+    static func mayBeMarked(_ xml: [UInt8]) -> Bool {
+        let needle = Array(MigrationMarker.namespace.utf8)
+        guard xml.count >= needle.count, let first = needle.first else { return false }
+        return xml.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { pattern in
+                guard let base = haystack.baseAddress, let wanted = pattern.baseAddress else { return false }
+                var offset = 0
+                // Each candidate found with memchr, then compared whole.
+                while offset + pattern.count <= haystack.count,
+                    let hit = memchr(base + offset, Int32(first), haystack.count - pattern.count + 1 - offset)
+                {
+                    let start = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + start, wanted, pattern.count) == 0 { return true }
+                    offset = start + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Adds a device (and the driver it had) to another domain's record, unless it is there.
+    private static func handOver(
+        _ device: (address: PCIAddress, driver: String?), to holder: String, root: String
+    ) throws(HookFailure) {
+        guard HookRecord.isUsable(holder) else {
+            throw HookFailure("domain name '\(holder)' cannot name a hook record")
+        }
+        var record = try HookRecord.read(root: root, domain: holder) ?? HookRecord(devices: [])
+        guard !record.devices.contains(where: { $0.address == device.address }) else { return }
+        record.devices.append(device)
+        try record.write(root: root, domain: holder)
     }
 
     /// Whether the hook acts on an invocation (`prepare begin`, `release end`, `migrate begin`); it
@@ -228,9 +269,17 @@ public struct QEMUHook: Sendable {
         for device in record.devices {
             let address = device.address
             if let holder = running.first(where: { $0.hostdevSources.contains(.pci(address)) }) {
-                messages.append(
-                    "domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: running domain '\(holder.name)' holds it"
-                )
+                // Left bound for the holder, and handed to its record with the driver it had, so that
+                // the holder's release gives it back (its prepare found it bound and recorded nothing).
+                do throws(HookFailure) {
+                    try Self.handOver(device, to: holder.name, root: root)
+                    messages.append(
+                        "domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: running domain '\(holder.name)' "
+                            + "holds it (its release gives it back)")
+                } catch {
+                    messages.append("domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: \(error)")
+                    kept.devices.append(device)
+                }
                 continue
             }
             do throws(HookFailure) {
