@@ -292,7 +292,9 @@ static inline void *hostdev_local_open(const char *uri) {
     const char *path = hostdev_local_path(uri);
     hostdev_local_file *file = (hostdev_local_file *)malloc(sizeof *file);
     if (file == NULL) return NULL;
-    if (path == NULL) {
+    struct stat before;
+    /* Looked at before it is opened: opening some devices acts (a watchdog arms, a tape rewinds). */
+    if (path == NULL || (stat(path, &before) == 0 && !S_ISREG(before.st_mode))) {
         file->descriptor = -1;
         return file;
     }

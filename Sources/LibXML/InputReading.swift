@@ -14,6 +14,17 @@ enum InputReading {
 
     /// ``open(path:regularFileOnly:)``, with the status `fstat` gave right after the open.
     static func opened(path: String, regularFileOnly: Bool) throws(XMLError) -> (descriptor: Int32, status: stat) {
+        if regularFileOnly {
+            // Looked at before it is opened: opening some devices acts (a watchdog arms, a tape
+            // rewinds, /dev/ptmx makes a terminal). What is there after the open is checked again.
+            var before = stat()
+            if stat(path, &before) == 0, before.st_mode & S_IFMT != S_IFREG {
+                let kind = before.st_mode & S_IFMT
+                throw XMLError(
+                    kind == S_IFDIR ? .unreadable : .notRegularFile, "not a regular file (\(fileKind(kind)))",
+                    file: path)
+            }
+        }
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
             throw XMLError(.unreadable, "cannot open: \(String(cString: strerror(errno)))", file: path)
