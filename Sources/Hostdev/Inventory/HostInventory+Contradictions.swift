@@ -85,9 +85,13 @@ extension HostInventory {
     }
 
     /// Refuses devices that contradict each other, read from a source that is not a file (libvirt,
-    /// a sysfs tree): the message names the source (`origin`) and the devices.
+    /// a sysfs tree): the message names the source (`origin`) and the devices, the first
+    /// contradiction in the order of the devices' names.
     static func refuseContradictions(in devices: [HostDevice], origin: String) throws(InventoryError) {
-        guard let contradiction = firstContradiction(in: devices, naming: { devices[$0].name }) else { return }
+        // In name order: libvirt lists its devices in no fixed order, and the same host must give
+        // the same message.
+        let ordered = devices.sorted { $0.name < $1.name }
+        guard let contradiction = firstContradiction(in: ordered, naming: { ordered[$0].name }) else { return }
         throw InventoryError(.malformed, "\(origin): \(contradiction.reason)")
     }
 }
