@@ -53,7 +53,7 @@ version=$(HOSTDEV_LIBRARY=$root/usr/lib/libhostdev.so.0 PYTHONPATH=$root/usr/lib
     "$python" -c 'import hostdev; print(hostdev.version())')
 [ "$version" = "$("$build/hostdev" --version)" ] || { echo "FAIL python: hostdev.version() = $version" >&2; failures=$((failures + 1)); }
 
-grep -q '^exec /usr/bin/hostdev hook "\$@"$' "$root/etc/libvirt/hooks/qemu.d/hostdev" || {
+grep -q '^exec /usr/bin/hostdev hook -- "\$@"$' "$root/etc/libvirt/hooks/qemu.d/hostdev" || {
     echo "FAIL the hook does not run /usr/bin/hostdev hook" >&2
     failures=$((failures + 1))
 }

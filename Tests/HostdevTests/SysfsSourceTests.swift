@@ -79,7 +79,7 @@ struct SysfsSourceTests {
         ("sys/bus/pci/devices", "/nowhere", "sys/bus/pci/devices is there but does not lead to a directory"),
     ])
     func aRootThatIsNotASysfsTreeIsAnErrorNotAnEmptyHost(path: String, link: String, message: String) throws {
-        try withScratchDirectory("not-sysfs") { root in
+        withScratchDirectory("not-sysfs") { root in
             let parent = (root + "/" + path).split(separator: "/").dropLast().joined(separator: "/")
             #expect(system("mkdir -p '/\(parent)'") == 0)
             if link.isEmpty {

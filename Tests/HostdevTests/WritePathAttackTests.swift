@@ -167,7 +167,7 @@ struct WritePathAttackTests {
     }
 
     @Test func aNameAsLongAsTheFileSystemTakesIsWritten() throws {
-        try withScratchDirectory("long-name") { directory in
+        withScratchDirectory("long-name") { directory in
             let path = directory + "/" + String(repeating: "n", count: 251) + ".xml"
             let written = HostdevBinary.bounded(WriteFixture.transform + ["-o", path])
             #expect(written.status == 0, "\(written.stderr)")
