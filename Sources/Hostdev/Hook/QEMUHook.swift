@@ -137,12 +137,19 @@ public struct QEMUHook: Sendable {
         }
     }
 
+    /// The elements the hook binds: PCI subsystem hostdevs and hostdev interfaces libvirt does not
+    /// manage (`managed` other than `yes`), whether their address reads or not.
+    private static func boundByTheHook(_ root: XMLNode) -> [HostdevElement] {
+        HostdevElement.all(in: root).filter {
+            $0.managed != "yes" && ($0.mode == nil || $0.mode == "subsystem") && $0.type == "pci"
+        }
+    }
+
     /// The PCI devices the hook detaches: `managed='no'` hostdevs and interfaces, and the readable
     /// placeholders (the placeholder rule refuses the others).
     static func devices(of root: XMLNode) -> [PCIAddress] {
         var addresses: [PCIAddress] = []
-        for element in HostdevElement.all(in: root) where element.managed != "yes" {
-            guard element.mode == nil || element.mode == "subsystem", element.type == "pci" else { continue }
+        for element in boundByTheHook(root) {
             if case .pci(let address) = element.source, !addresses.contains(address) { addresses.append(address) }
         }
         for address in MigrationMarker.placeholderAddresses(in: root) where !addresses.contains(address) {
@@ -158,10 +165,7 @@ public struct QEMUHook: Sendable {
         let addresses = Self.devices(of: root)
         // A managed='no' PCI hostdev whose address cannot be read is not in `addresses`: the rules
         // below refuse it, so they run whenever the domain has one.
-        let passthrough = HostdevElement.all(in: root).contains {
-            $0.managed != "yes" && ($0.mode == nil || $0.mode == "subsystem") && $0.type == "pci"
-        }
-        guard passthrough || !MigrationMarker.placeholders(in: root).isEmpty else {
+        guard !Self.boundByTheHook(root).isEmpty || !MigrationMarker.placeholders(in: root).isEmpty else {
             return Outcome(exitCode: 0, messages: [], changed: [])
         }
         let inventory: HostInventory
