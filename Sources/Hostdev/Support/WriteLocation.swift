@@ -122,6 +122,13 @@ final class WriteLocation {
                 path: given, reason: "\(shown) is a symbolic link of another user (uid \(info.st_uid)); not followed",
                 code: .refused)
         }
+        // Another process's /proc entries (fd/N, cwd, root) lead where that process chose, and the
+        // kernel gives them to root when the process is not dumpable: their owner says nothing.
+        if walked.count >= 2, walked[0] == "proc", walked[1].allSatisfy(\.isNumber), walked[1] != String(getpid()) {
+            close(directory)
+            throw AtomicFile.WriteError(
+                path: given, reason: "\(shown) is a link of another process; not followed", code: .refused)
+        }
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlinkat(directory, name, &buffer, buffer.count - 1)
         var again = stat()
