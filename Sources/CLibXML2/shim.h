@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* xmlFree is a global function-pointer variable; Swift 6 wants a function. */
@@ -276,6 +277,21 @@ typedef struct {
     int descriptor;
 } hostdev_local_file;
 
+/* Whether a path is on a kernel file system (proc, sysfs, tracefs, debugfs, securityfs, configfs,
+   bpf, cgroup), whose files may call themselves regular yet wait for data or act when read
+   (/proc/kmsg hands its messages to whoever reads them). */
+static inline int hostdev_is_kernel_file(const char *path) {
+    struct statfs status;
+    if (statfs(path, &status) != 0) return 0;
+    switch ((unsigned long)status.f_type) {
+    case 0x9fa0UL: case 0x62656572UL: case 0x74726163UL: case 0x64626720UL:
+    case 0x73636673UL: case 0x62656570UL: case 0xcafe4a11UL: case 0x63677270UL: case 0x27e0ebUL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static inline const char *hostdev_local_path(const char *uri) {
     if (uri == NULL) return NULL;
     if (strncmp(uri, "file://localhost/", 17) == 0) return uri + 16;
@@ -294,7 +310,7 @@ static inline void *hostdev_local_open(const char *uri) {
     if (file == NULL) return NULL;
     struct stat before;
     /* Looked at before it is opened: opening some devices acts (a watchdog arms, a tape rewinds). */
-    if (path == NULL || (stat(path, &before) == 0 && !S_ISREG(before.st_mode))) {
+    if (path == NULL || (stat(path, &before) == 0 && !S_ISREG(before.st_mode)) || hostdev_is_kernel_file(path)) {
         file->descriptor = -1;
         return file;
     }
@@ -309,7 +325,8 @@ static inline void *hostdev_local_open(const char *uri) {
         file->descriptor = -1;
         return file;
     }
-    fcntl(file->descriptor, F_SETFL, fcntl(file->descriptor, F_GETFL) & ~O_NONBLOCK);
+    /* Left non-blocking: a kernel file that calls itself regular and waits for data (/proc/kmsg,
+       tracefs' trace_pipe) fails to read instead of hanging the compile. */
     return file;
 }
 

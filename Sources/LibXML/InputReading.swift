@@ -1,3 +1,5 @@
+internal import CLibXML2
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +26,11 @@ enum InputReading {
                     kind == S_IFDIR ? .unreadable : .notRegularFile, "not a regular file (\(fileKind(kind)))",
                     file: path)
             }
+            // A kernel file is never read for a directory search: /proc/kmsg would hand over the
+            // kernel's messages, tracefs' trace_pipe would wait.
+            if hostdev_is_kernel_file(path) != 0 {
+                throw XMLError(.notRegularFile, "not a regular file (a kernel file)", file: path)
+            }
         }
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
@@ -44,8 +51,10 @@ enum InputReading {
         // A named pipe is read as `cat` reads it: once a writer has opened it (reading before then
         // would find its end at once), until the writer closes it.
         if kind == S_IFIFO { waitForWriter(descriptor) }
-        // Reads block again from here on.
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        // Reads block again from here on, but for a file that must be regular: one that waits for
+        // data all the same (a kernel file swapped in after the check) fails to read instead of
+        // holding a directory search forever.
+        if !regularFileOnly { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
         return (descriptor, info)
     }
 
@@ -115,6 +124,9 @@ enum InputReading {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    throw XMLError(.unreadable, "it waits for data (a kernel file, not a file to read)", file: name)
+                }
                 throw XMLError(.unreadable, "cannot read: \(String(cString: strerror(errno)))", file: name)
             }
             if count == 0 { return }

@@ -233,3 +233,21 @@ struct NamedPipeInputTests {
         }
     }
 }
+
+@Suite("A directory search never waits on a kernel file that calls itself regular")
+struct LintKernelFileTests {
+    @Test func aLinkToProcKmsgInALintDirectoryIsPassedOverUnread() {
+        guard access("/proc/kmsg", R_OK) == 0 else {
+            print("skipped: /proc/kmsg cannot be read here")
+            return
+        }
+        withScratchDirectory("kmsg") { directory in
+            #expect(symlink("/proc/kmsg", directory + "/x.xml") == 0)
+            let result = HostdevBinary.bounded(["lint", directory], seconds: 20)
+            #expect(result.status == 0, "\(result.stdout)")
+            #expect(
+                result.stdout.contains("x.xml: note: passed over: not a regular file (a kernel file)"),
+                "\(result.stdout)")
+        }
+    }
+}
