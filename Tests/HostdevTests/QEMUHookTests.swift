@@ -94,14 +94,21 @@ extension FakeSysfs {
     }
 
     /// A status file of a running domain, as libvirt keeps one under /run/libvirt/qemu.
-    func runningDomain(_ name: String, hostdev address: String) throws {
+    /// libvirt's status file of a running domain holding one PCI device; `marked`: bearing the
+    /// non-migratable marker (its release runs the hook).
+    func runningDomain(_ name: String, hostdev address: String, marked: Bool = false) throws {
         let parts = address.split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
+        let marker =
+            marked
+            ? "<metadata><hostdev:passthrough xmlns:hostdev='\(MigrationMarker.namespace)' migratable='no'/></metadata>"
+            : ""
         try write(
             "run/libvirt/qemu/\(name).xml",
             """
             <domstatus state='running' reason='booted' pid='4242'>
               <domain type='kvm' id='7'>
                 <name>\(name)</name>
+                \(marker)
                 <devices>
                   <hostdev mode='subsystem' type='pci' managed='no'>
                     <source><address domain='0x\(parts[0])' bus='0x\(parts[1])' slot='0x\(parts[2])' function='0x\(parts[3])'/></source>
@@ -310,9 +317,22 @@ struct QEMUHookTests {
         #expect(
             released.messages == [
                 "domain 'web-server': pci_0000_01_00_1 left on vfio-pci: running domain 'audio-box' holds it "
+                    + "(it bears no marker: its release does not give it back)",
+                "domain 'web-server': pci_0000_01_00_1 kept in \(tree.root)/run/hostdev/qemu/web-server.devices "
+                    + "for the next release",
+            ])
+        // The holder bears no marker, so its release will not run the hook: the device stays here.
+        #expect(readFile(tree.root + "/run/hostdev/qemu/web-server.devices") == "0000:01:00.1 snd_hda_intel\n")
+        #expect(readFile(tree.root + "/run/hostdev/qemu/audio-box.devices") == nil)
+
+        // A marked holder's release runs the hook: the device is handed to its record.
+        try tree.runningDomain("audio-box", hostdev: "0000:01:00.1", marked: true)
+        let handed = hook.run(domain: "web-server", operation: "release", subOperation: "end", domainXML: xml)
+        #expect(
+            handed.messages == [
+                "domain 'web-server': pci_0000_01_00_1 left on vfio-pci: running domain 'audio-box' holds it "
                     + "(its release gives it back)"
             ])
-        // Handed to the holder's record, with the driver it had.
         #expect(readFile(tree.root + "/run/hostdev/qemu/audio-box.devices") == "0000:01:00.1 snd_hda_intel\n")
         #expect(readFile(tree.root + "/run/hostdev/qemu/web-server.devices") == nil)
         #expect(tree.driver(of: "0000:01:00.0") == "nvidia")

@@ -58,8 +58,8 @@ public struct QEMUHook: Sendable {
         guard Self.handles(operation: operation, subOperation: subOperation) else {
             return Outcome(exitCode: 0, messages: [], changed: [])
         }
-        // libvirt writes the marker's namespace as it is: a domain without it is left alone unread,
-        // whatever it holds (one over the parse bounds must still start).
+        // A domain whose bytes do not hold the marker element's name is left alone unread, whatever
+        // it holds (one over the parse bounds must still start).
         guard Self.mayBeMarked(domainXML) else { return Outcome(exitCode: 0, messages: [], changed: []) }
         let document: XMLDocument
         do throws(XMLError) {
@@ -94,9 +94,11 @@ public struct QEMUHook: Sendable {
         }
     }
 
-    /// Whether the domain's bytes hold the marker's namespace (a domain without it is not marked).
+    /// Whether the domain's bytes hold the marker element's local name, which XML lets no reference
+    /// stand for (a namespace URI may be written with character references); a domain without it
+    /// is not marked.
     static func mayBeMarked(_ xml: [UInt8]) -> Bool {
-        let needle = Array(MigrationMarker.namespace.utf8)
+        let needle = Array(MigrationMarker.elementName.utf8)
         guard xml.count >= needle.count, let first = needle.first else { return false }
         return xml.withUnsafeBytes { haystack in
             needle.withUnsafeBytes { pattern in
@@ -258,9 +260,10 @@ public struct QEMUHook: Sendable {
     private func release(domain: String) -> Outcome {
         let record: HookRecord?
         let running: [HostDomain]
+        let marked: Set<String>
         do throws(HookFailure) {
             record = try HookRecord.read(root: root, domain: domain)
-            running = try RunningDomains.read(root: root, excluding: domain)
+            (running, marked) = try RunningDomains.readMarking(root: root, excluding: domain)
         } catch {
             return Outcome(exitCode: 1, messages: ["domain '\(domain)': \(error)"], changed: [])
         }
@@ -273,8 +276,16 @@ public struct QEMUHook: Sendable {
         for device in record.devices {
             let address = device.address
             if let holder = running.first(where: { $0.hostdevSources.contains(.pci(address)) }) {
-                // Left bound for the holder, and handed to its record with the driver it had, so that
-                // the holder's release gives it back (its prepare found it bound and recorded nothing).
+                // Left bound for the holder. A marked holder's release runs this hook: the device is
+                // handed to its record with the driver it had (its prepare found it bound and recorded
+                // nothing). Another holder's does not: the device stays in this record.
+                guard marked.contains(holder.name) else {
+                    messages.append(
+                        "domain '\(domain)': \(address.nodeDeviceName) left on vfio-pci: running domain '\(holder.name)' "
+                            + "holds it (it bears no marker: its release does not give it back)")
+                    kept.devices.append(device)
+                    continue
+                }
                 do throws(HookFailure) {
                     try Self.handOver(device, to: holder.name, root: root)
                     messages.append(

@@ -9,6 +9,14 @@ enum RunningDomains {
 
     /// Every running domain but `excluding` (the one the hook runs for).
     static func read(root: String, excluding name: String) throws(HookFailure) -> [HostDomain] {
+        try readMarking(root: root, excluding: name).domains
+    }
+
+    /// ``read(root:excluding:)``, with the names of the domains bearing the non-migratable marker
+    /// (those whose release runs the hook).
+    static func readMarking(root: String, excluding name: String) throws(HookFailure)
+        -> (domains: [HostDomain], marked: Set<String>)
+    {
         let tree = SysfsTree(root: root)
         let files: [String]
         do throws(InventoryError) {
@@ -17,6 +25,7 @@ enum RunningDomains {
             throw HookFailure(error.description)
         }
         var domains: [HostDomain] = []
+        var marked = Set<String>()
         for file in files {
             let path = tree.absolute(directory + "/" + file)
             let document: XMLDocument
@@ -30,8 +39,10 @@ enum RunningDomains {
                 throw HookFailure("\(path): no <domain> in libvirt's status file")
             }
             let record = DomainRecordParser.record(from: domain, isActive: true, xml: "")
-            if record.name != name { domains.append(record) }
+            guard record.name != name else { continue }
+            domains.append(record)
+            if MigrationMarker.isMarkedNonMigratable(domain) { marked.insert(record.name) }
         }
-        return domains
+        return (domains, marked)
     }
 }
