@@ -123,6 +123,13 @@ struct SnapshotSourceTests {
             ),
             (
                 [
+                    try Self.pci("0000:0a:00.0", parent: "pci_0000_0b_00_0"),
+                    try Self.pci("0000:0b:00.0", parent: "pci_0000_0a_00_0"),
+                ], 4,
+                "devices pci_0000_0a_00_0 → pci_0000_0b_00_0 → pci_0000_0a_00_0 are each other's parents"
+            ),
+            (
+                [
                     try Self.pci("0000:0a:00.0", group: 7, peers: ["0000:0b:00.0"]),
                     try Self.pci("0000:0b:00.0", group: 8),
                 ],

@@ -18,7 +18,7 @@ extension HostInventory {
     /// Contradictions, each shown at the later device it involves:
     /// - a device named for a PCI address (`pci_0000_0a_00_0`) that is not the PCI device at that
     ///   address: its listing would show it, a lookup by name would not find it;
-    /// - a device that is its own parent;
+    /// - a device that is its own parent, or devices that are each other's parents;
     /// - two PCI devices at the same address;
     /// - a PCI device listing another in its IOMMU group when that device declares another group:
     ///   the groups would be merged, and a transform would add it to a group it denies.
@@ -52,6 +52,29 @@ extension HostInventory {
             } else {
                 byAddress[address] = index
             }
+        }
+        // Parents that lead back to a device (A's parent B, B's parent A): each chain is walked once,
+        // what is known to end is not walked again.
+        var byName: [String: Int] = [:]
+        for (index, device) in devices.enumerated() where byName[device.name] == nil { byName[device.name] = index }
+        var ends = Set<Int>()
+        for start in devices.indices where !ends.contains(start) {
+            var chain: [Int] = []
+            var onChain = Set<Int>()
+            var current: Int? = start
+            while let index = current, !ends.contains(index) {
+                if onChain.contains(index) {
+                    let loop = chain[chain.firstIndex(of: index)!...].map { devices[$0].name } + [devices[index].name]
+                    if loop.count > 2 {  // a device that is its own parent is reported above
+                        found(chain.max()!, "devices \(loop.joined(separator: " → ")) are each other's parents")
+                    }
+                    break
+                }
+                chain.append(index)
+                onChain.insert(index)
+                current = devices[index].parent.flatMap { byName[$0] }
+            }
+            ends.formUnion(chain)
         }
         // Every device of a group usually lists the same members: each list is checked once.
         var listed: [Int: [PCIAddress]] = [:]
