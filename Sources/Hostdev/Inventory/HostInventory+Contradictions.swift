@@ -34,36 +34,41 @@ extension HostInventory {
         func name(_ index: Int, shownAt device: Int) -> String {
             index == device ? devices[index].name : naming(index)
         }
+        // Devices are read in place, by index: a copy of each costs more than the checks.
         var byAddress: [PCIAddress: Int] = [:]
-        for (index, device) in devices.enumerated() {
-            let address = device.pci?.address
-            if let named = Self.pciAddress(named: device.name), named != address {
+        var byName: [String: Int] = [:]
+        byAddress.reserveCapacity(devices.count)
+        byName.reserveCapacity(devices.count)
+        for index in devices.indices {
+            let name = devices[index].name
+            let address = devices[index].pci?.address
+            if byName[name] == nil { byName[name] = index }
+            // The usual case, a PCI device under its own address's name, is told without parsing.
+            let namedAsItIs = address.map { name == $0.nodeDeviceName } ?? false
+            if !namedAsItIs, name.hasPrefix("pci_"), let named = Self.pciAddress(named: name), named != address {
                 let actually =
                     address.map { "its PCI address is \($0)" }
-                    ?? "it is a \(device.capability) device, not a PCI one"
-                found(index, "device \(device.name) is named for PCI address \(named) but \(actually)")
+                    ?? "it is a \(devices[index].capability) device, not a PCI one"
+                found(index, "device \(name) is named for PCI address \(named) but \(actually)")
             }
-            if device.parent == device.name {
-                found(index, "device \(device.name) is its own parent")
+            if devices[index].parent == name {
+                found(index, "device \(name) is its own parent")
             }
             guard let address else { continue }
             if let other = byAddress[address] {
-                found(index, "devices \(naming(other)) and \(device.name) have the same PCI address \(address)")
+                found(index, "devices \(naming(other)) and \(name) have the same PCI address \(address)")
             } else {
                 byAddress[address] = index
             }
         }
         // Parents that lead back to a device (A's parent B, B's parent A): each chain is walked once,
-        // what is known to end is not walked again.
-        var byName: [String: Int] = [:]
-        for (index, device) in devices.enumerated() where byName[device.name] == nil { byName[device.name] = index }
-        var ends = Set<Int>()
-        for start in devices.indices where !ends.contains(start) {
+        // what is known to end (state 2) is not walked again.
+        var state = [UInt8](repeating: 0, count: devices.count)
+        for start in devices.indices where state[start] == 0 {
             var chain: [Int] = []
-            var onChain = Set<Int>()
             var current: Int? = start
-            while let index = current, !ends.contains(index) {
-                if onChain.contains(index) {
+            while let index = current, state[index] != 2 {
+                if state[index] == 1 {
                     let loop = chain[chain.firstIndex(of: index)!...].map { devices[$0].name } + [devices[index].name]
                     if loop.count > 2 {  // a device that is its own parent is reported above
                         found(chain.max()!, "devices \(loop.joined(separator: " → ")) are each other's parents")
@@ -71,10 +76,10 @@ extension HostInventory {
                     break
                 }
                 chain.append(index)
-                onChain.insert(index)
+                state[index] = 1
                 current = devices[index].parent.flatMap { byName[$0] }
             }
-            ends.formUnion(chain)
+            for index in chain { state[index] = 2 }
         }
         // Every device of a group usually lists the same members: each list is checked once.
         var listed: [Int: [PCIAddress]] = [:]
