@@ -152,6 +152,16 @@ struct QEMUHookSafetyTests {
         #expect(result.stderr.contains("is marked non-migratable"))
     }
 
+    @Test func aFIFOInARecordsPlaceIsAnErrorNotAnEmptyRecord() throws {
+        let tree = try Self.tree()
+        try tree.directory("run/hostdev/qemu")
+        #expect(mkfifo(tree.root + "/run/hostdev/qemu/web-server.devices", 0o600) == 0)
+        let outcome = QEMUHook(root: tree.root).run(
+            domain: "web-server", operation: "release", subOperation: "end", domainXML: try Hook.markedGPUDomain())
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.messages.first?.hasSuffix("web-server.devices is not a regular file") == true, "\(outcome)")
+    }
+
     @Test func unusableDomainNamesAreRefused() throws {
         let tree = try Self.tree()
         for name in ["", ".", "..", "../../esc", "a\nb", String(repeating: "n", count: 248)] {

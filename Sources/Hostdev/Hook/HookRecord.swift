@@ -62,13 +62,28 @@ struct HookRecord: Equatable {
 
     /// The record of a domain; `nil` when the hook detached nothing for it.
     static func read(root: String, domain: String) throws(HookFailure) -> HookRecord? {
-        let text: String?
+        let tree = SysfsTree(root: root)
+        let relative = directory + "/" + domain + ".devices"
+        let opened: Int32?
         do throws(InventoryError) {
-            text = try SysfsTree(root: root).text(directory + "/" + domain + ".devices")
+            opened = try tree.openFile(relative)
         } catch {
             throw HookFailure(error.description)
         }
-        guard let text else { return nil }
+        guard let descriptor = opened else { return nil }
+        defer { close(descriptor) }
+        // A FIFO or a device in a record's place is not an empty record: the devices it should name
+        // would never be given back.
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw HookFailure("\(path(root: root, domain: domain)) is not a regular file")
+        }
+        let text: String
+        do throws(InventoryError) {
+            text = try tree.text(of: descriptor, relative)
+        } catch {
+            throw HookFailure(error.description)
+        }
         var devices: [(PCIAddress, String?)] = []
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
