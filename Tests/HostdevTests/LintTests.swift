@@ -203,6 +203,12 @@ struct LintNamedFileTests {
         #expect(substituted == "1\n")
     }
 
+    @Test func aPathGivenTwiceIsReadOnce() {
+        let clean = Repository.root + "/Tests/Fixtures/lint/clean.xml"
+        let result = HostdevBinary.run(["lint", "-", "-", clean, clean], stdin: readFile(clean) ?? "")
+        #expect(result.stdout.contains("2 files: 2 linted"), "\(result.stdout)")
+    }
+
     @Test func aNamedFileThatIsNotADomainIsAnErrorAndOneFoundInADirectoryANote() throws {
         try withScratchDirectory("not-domain") { directory in
             try "<network>\n  <name>default</name>\n</network>\n".write(toFile: directory + "/net.xml")

@@ -4,7 +4,8 @@
 
 /// Finding the files a lint run reads.
 extension Linter {
-    /// The files a list of paths names: files as given, directories searched for `*.xml`, `-` as is.
+    /// The files a list of paths names: files as given, directories searched for `*.xml`, `-` as is;
+    /// a path given twice once.
     ///
     /// A directory's subdirectories are searched, never a link to one; every other entry named
     /// `*.xml` is listed, and ``lint(files:)`` passes over (with a note) what is not a regular file.
@@ -13,6 +14,8 @@ extension Linter {
     public static func files(in paths: [String]) throws(LintError) -> [String] {
         var files: [String] = []
         for path in paths {
+            // Named twice (standard input, or one file), read once.
+            if files.contains(path) { continue }
             if path == "-" {
                 files.append(path)
                 continue
