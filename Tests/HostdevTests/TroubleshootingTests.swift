@@ -19,6 +19,13 @@ struct DoctorTests {
         for index in devices.indices where ["pci_0000_01_00_0", "pci_0000_01_00_1"].contains(devices[index].name) {
             devices[index].driver = "vfio-pci"
         }
+        // The sample's one endpoint outside every group (for the not-assignable rule) gets one: a
+        // healthy host has none.
+        for index in devices.indices where devices[index].name == "pci_0000_00_16_0" {
+            let members = devices[index].pci.map { [$0.address] } ?? []
+            devices[index].pci?.iommuGroup = 30
+            devices[index].pci?.iommuGroupMembers = members
+        }
         let tree = try FakeSysfs(mirroring: HostInventory(devices: devices, domains: [], origin: "sample"))
         try tree.accounts(passwd: passwd, group: group)
         try tree.vfioNode(group: 1, uid: 107, gid: 107, mode: 0o600)
@@ -37,6 +44,17 @@ struct DoctorTests {
         #expect(result.status == 0, "\(result.stdout)")
         #expect(!result.stdout.contains("[ERROR]") && !result.stdout.contains("[WARNING]"), "\(result.stdout)")
         Golden.check(result.stdout.replacingOccurrences(of: tree.root, with: "ROOT"), named: "doctor/healthy.text")
+    }
+
+    @Test func anEndpointOutsideEveryGroupIsAWarning() throws {
+        let tree = try Self.healthy()
+        // Its iommu_group link broken: the device is in no group the tree can read.
+        let path = tree.pathOfPCI(try PCIAddress(sysfsName: "0000:00:16.0"))
+        #expect(unlink(tree.root + "/" + path + "/iommu_group") == 0)
+        #expect(symlink("../../../../nowhere", tree.root + "/" + path + "/iommu_group") == 0)
+        let result = Self.doctor(tree)
+        #expect(result.stdout.contains("[WARNING] IOMMU groups"), "\(result.stdout)")
+        #expect(result.stdout.contains("1 PCI endpoint(s) in none: pci_0000_00_16_0"), "\(result.stdout)")
     }
 
     @Test func noIOMMUOnTheCommandLine() throws {

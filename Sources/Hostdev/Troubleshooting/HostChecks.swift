@@ -101,6 +101,18 @@ struct HostChecks {
 
     private func groups() -> DoctorCheck {
         let groups = inventory.groupNumbers.count
+        // With the IOMMU on, the kernel puts every PCI device in a group: an endpoint without one is
+        // not covered by the IOMMU, or its iommu_group link cannot be read. It cannot be assigned.
+        let ungrouped = inventory.devices.filter { $0.pci.map { !$0.isBridge && $0.iommuGroup == nil } ?? false }
+        if groups > 0 && !ungrouped.isEmpty {
+            let names = ungrouped.prefix(5).map(\.name).joined(separator: ", ") + (ungrouped.count > 5 ? ", …" : "")
+            return DoctorCheck(
+                "IOMMU groups", .warning,
+                evidence: ["\(groups) IOMMU groups", "\(ungrouped.count) PCI endpoint(s) in none: \(names)"],
+                fixIt:
+                    "look at each one's iommu_group link in /sys/bus/pci/devices: a device outside every group cannot be assigned"
+            )
+        }
         guard groups == 0 else { return DoctorCheck("IOMMU groups", .ok, evidence: ["\(groups) IOMMU groups"]) }
         return DoctorCheck(
             "IOMMU groups", .error, evidence: ["no device has an IOMMU group"],
