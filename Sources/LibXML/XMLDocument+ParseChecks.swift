@@ -53,9 +53,10 @@ extension XMLDocument {
             line += 1
             lineStart = index + 1
         }
+        // In Unicode scalars, as every column hostdev reports (a continuation byte starts none).
+        let column = 1 + bytes[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count
         throw XMLError(
-            .malformed, "a NUL byte, which XML allows nowhere", file: source, line: line,
-            column: offset - lineStart + 1)
+            .malformed, "a NUL byte, which XML allows nowhere", file: source, line: line, column: column)
     }
 
     /// The first error libxml2 raised (a later one is often only its consequence), or the last one

@@ -17,17 +17,17 @@ final class HookLock {
     /// Waits for the lock (at most ``timeoutSeconds``).
     init(root: String) throws(HookFailure) {
         let opened = try HookRecord.openDirectory(root: root, Self.directory)
-        for attempt in 0...(Self.timeoutSeconds * 10) {
-            if flock(opened, LOCK_EX | LOCK_NB) == 0 {
-                descriptor = opened
-                return
-            }
-            guard errno == EWOULDBLOCK || errno == EINTR else { break }
-            if attempt < Self.timeoutSeconds * 10 { usleep(100_000) }
-        }
-        close(opened)
         let path = SysfsTree(root: root).absolute(Self.directory)
-        throw HookFailure("another hostdev hook held \(path) for \(Self.timeoutSeconds) s; not waiting longer")
+        switch TimedLock.take(opened, waitingAtMost: Self.timeoutSeconds) {
+        case .taken:
+            descriptor = opened
+        case .timedOut:
+            close(opened)
+            throw HookFailure("another hostdev hook held \(path) for \(Self.timeoutSeconds) s; not waiting longer")
+        case .failed(let code):
+            close(opened)
+            throw HookFailure("cannot lock \(path): \(String(cString: strerror(code)))")
+        }
     }
 
     deinit { close(descriptor) }

@@ -106,12 +106,7 @@ struct HookRecord: Equatable {
         let location = WriteLocation(directory: directory, name: domain + ".devices", path: path)
         let text = devices.map { "\($0.address) \($0.driver ?? "-")\n" }.joined()
         do throws(AtomicFile.WriteError) {
-            try TerminationSignals.held { () throws(AtomicFile.WriteError) in
-                let file = try TemporaryFile(in: location, mode: 0o644, for: path)
-                try file.write(Array(text.utf8), for: path)
-                try file.flush(for: path)
-                try file.commit(for: path)
-            }
+            try TemporaryFile.replace(location, with: Array(text.utf8), mode: 0o644, for: path)
         } catch {
             throw HookFailure(error.description)
         }

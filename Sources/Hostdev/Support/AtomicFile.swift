@@ -57,7 +57,7 @@ public enum AtomicFile {
     /// Writes `bytes` to `path`, as described above.
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let location = try WriteLocation.locate(path, followingLastLink: false)
-        guard let existing = try status(location, following: false, path) else {
+        guard let existing = try location.status(following: false, for: path) else {
             return try replace(location, path, with: bytes)
         }
         if WriteSyscalls.isSymbolicLink(existing) {
@@ -76,22 +76,9 @@ public enum AtomicFile {
         }
     }
 
-    /// What is at the location's name (`following` a link there or not); `nil` when nothing is.
-    private static func status(_ location: WriteLocation, following: Bool, _ path: String) throws(WriteError) -> stat? {
-        var info = stat()
-        if fstatat(location.directory, location.name, &info, following ? 0 : AT_SYMLINK_NOFOLLOW) == 0 { return info }
-        if errno == ENOENT { return nil }
-        throw WriteSyscalls.failure("cannot inspect", path)
-    }
-
     /// A new file renamed over the location's name, the caller's, with the umask's mode.
     private static func replace(_ location: WriteLocation, _ path: String, with bytes: [UInt8]) throws(WriteError) {
-        try TerminationSignals.held { () throws(WriteError) in
-            let temporary = try TemporaryFile(in: location, mode: 0o666, for: path)
-            try temporary.write(bytes, for: path)
-            try temporary.flush(for: path)
-            try temporary.commit(for: path)
-        }
+        try TemporaryFile.replace(location, with: bytes, mode: 0o666, for: path)
     }
 
     /// Follows the link as ``WriteLocation`` walks a path (each link on the way root's or the
@@ -106,13 +93,13 @@ public enum AtomicFile {
         let resolved = try WriteLocation.locate(path, followingLastLink: true)
         if resolved.isKernelLink {
             // A pipe or a socket the kernel names (`/dev/stdout`): written through, never replaced.
-            guard let target = try status(resolved, following: true, path) else {
+            guard let target = try resolved.status(following: true, for: path) else {
                 throw WriteError(path: path, reason: "leads to an open file that is gone; not written", code: .refused)
             }
             try refuseUnlessStream(target, path)
             return try writeThrough(resolved, path, bytes, followingLink: true, expected: target)
         }
-        guard let target = try status(resolved, following: false, path) else {
+        guard let target = try resolved.status(following: false, for: path) else {
             throw WriteError(path: path, reason: "is a symbolic link to nothing; not followed", code: .refused)
         }
         if WriteSyscalls.isRegular(target) {

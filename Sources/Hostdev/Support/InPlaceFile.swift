@@ -38,7 +38,7 @@ public final class InPlaceFile {
         givenPath = given
         for _ in 0..<16 {
             let location = try WriteLocation.locate(given, followingLastLink: true)
-            guard let info = try Self.status(location, given) else {
+            guard let info = try location.status(following: false, for: given) else {
                 throw AtomicFile.WriteError(
                     path: given, reason: "cannot open: No such file or directory", code: .notFound)
             }
@@ -67,7 +67,7 @@ public final class InPlaceFile {
             }
             let current: stat?
             do throws(AtomicFile.WriteError) {
-                current = try Self.status(location, given)
+                current = try location.status(following: false, for: given)
             } catch {
                 close(opened)
                 throw error
@@ -102,15 +102,17 @@ public final class InPlaceFile {
 
     /// Takes the exclusive lock, waiting at most ``lockTimeoutSeconds``.
     private static func lock(_ descriptor: Int32, _ given: String) throws(AtomicFile.WriteError) {
-        let attempts = lockTimeoutSeconds * 100
-        for attempt in 0...attempts {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw WriteSyscalls.failure("cannot lock", given) }
-            if attempt < attempts { usleep(10_000) }
+        switch TimedLock.take(descriptor, waitingAtMost: lockTimeoutSeconds) {
+        case .taken:
+            return
+        case .timedOut:
+            throw AtomicFile.WriteError(
+                path: given, reason: "another program held a lock on it for \(lockTimeoutSeconds) s; not edited",
+                code: .refused)
+        case .failed(let code):
+            errno = code
+            throw WriteSyscalls.failure("cannot lock", given)
         }
-        throw AtomicFile.WriteError(
-            path: given, reason: "another program held a lock on it for \(lockTimeoutSeconds) s; not edited",
-            code: .refused)
     }
 
     /// Reads the locked file whole; more than `limit` bytes is an error.
@@ -132,7 +134,8 @@ public final class InPlaceFile {
             // Checked last, right before the rename: the file at the name is still the one locked,
             // and nothing wrote into it since it was locked (a writer that takes no lock).
             let now = try WriteSyscalls.status(of: descriptor, givenPath)
-            guard let current = try Self.status(location, givenPath), Self.isSameFile(current, original),
+            guard let current = try location.status(following: false, for: givenPath),
+                Self.isSameFile(current, original),
                 Self.isUnchanged(now, since: original)
             else {
                 throw AtomicFile.WriteError(
@@ -141,14 +144,6 @@ public final class InPlaceFile {
             }
             try temporary.commit(for: givenPath)
         }
-    }
-
-    /// What is at the location's name, not following a link; `nil` when nothing is.
-    private static func status(_ location: WriteLocation, _ given: String) throws(AtomicFile.WriteError) -> stat? {
-        var info = stat()
-        if fstatat(location.directory, location.name, &info, AT_SYMLINK_NOFOLLOW) == 0 { return info }
-        if errno == ENOENT { return nil }
-        throw WriteSyscalls.failure("cannot inspect", given)
     }
 
     private static func isSameFile(_ a: stat, _ b: stat) -> Bool { a.st_dev == b.st_dev && a.st_ino == b.st_ino }

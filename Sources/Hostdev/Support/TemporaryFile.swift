@@ -52,6 +52,19 @@ final class TemporaryFile {
         guard fsync(descriptor) == 0 else { throw WriteSyscalls.failure("cannot flush", target) }
     }
 
+    /// Replaces the location's file whole with `bytes`: a new file of `mode` written, flushed and
+    /// renamed over it, with the terminating signals held; nothing is left behind on a failure.
+    static func replace(_ location: WriteLocation, with bytes: [UInt8], mode: mode_t, for target: String)
+        throws(AtomicFile.WriteError)
+    {
+        try TerminationSignals.held { () throws(AtomicFile.WriteError) in
+            let file = try TemporaryFile(in: location, mode: mode, for: target)
+            try file.write(bytes, for: target)
+            try file.flush(for: target)
+            try file.commit(for: target)
+        }
+    }
+
     /// Renames the flushed file over the location's name.
     func commit(for target: String) throws(AtomicFile.WriteError) {
         guard renameat(location.directory, name, location.directory, location.name) == 0 else {

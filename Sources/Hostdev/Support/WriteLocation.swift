@@ -31,6 +31,15 @@ final class WriteLocation {
 
     deinit { close(directory) }
 
+    /// What is at ``name`` (`following` a link there or not); `nil` when nothing is. `target`
+    /// names the write in an error.
+    func status(following: Bool, for target: String) throws(AtomicFile.WriteError) -> stat? {
+        var info = stat()
+        if fstatat(directory, name, &info, following ? 0 : AT_SYMLINK_NOFOLLOW) == 0 { return info }
+        if errno == ENOENT { return nil }
+        throw WriteSyscalls.failure("cannot inspect", target)
+    }
+
     /// The most links one walk follows, as the kernel's own bound (`ELOOP`).
     static let maxLinks = 40
 

@@ -140,12 +140,7 @@ public struct ReducedGrammarCache: Sendable {
         let path = directory + "/" + name
         let location = WriteLocation(directory: descriptor, name: name, path: path)
         do throws(AtomicFile.WriteError) {
-            try TerminationSignals.held { () throws(AtomicFile.WriteError) in
-                let file = try TemporaryFile(in: location, mode: 0o600, for: path)
-                try file.write(bytes, for: path)
-                try file.flush(for: path)
-                try file.commit(for: path)
-            }
+            try TemporaryFile.replace(location, with: bytes, mode: 0o600, for: path)
         } catch {
             return
         }

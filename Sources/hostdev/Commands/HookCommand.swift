@@ -36,7 +36,13 @@ struct HookCommand: ParsableCommand {
         guard QEMUHook.handles(operation: operation, subOperation: subOperation) else {
             // Left alone, whatever the domain: its XML is read to the end (libvirt writes it all)
             // and not kept, so that no domain, however large, fails an operation the hook ignores.
-            try? CommandInput.discard("-")
+            // Nothing is decided from it, so a read that fails is not this operation's failure
+            // either: the hook acts on none of these (a start it refused would stop the domain).
+            do {
+                try CommandInput.discard("-")
+            } catch {
+                return
+            }
             return
         }
         let xml: [UInt8]
